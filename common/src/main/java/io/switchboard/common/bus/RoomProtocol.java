@@ -1,0 +1,44 @@
+package io.switchboard.common.bus;
+
+import io.switchboard.common.history.HistoryProtocol;
+import io.switchboard.common.history.StoredMessage;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * JSON shapes exchanged between gateways and room-service shard owners, written once for both
+ * sides. Requests go to {@link Addresses#roomNode(String)} with an {@link Addresses#OP} header.
+ */
+public final class RoomProtocol {
+
+  private RoomProtocol() {
+  }
+
+  /** A send: {@code {room, sender, clientMsgId, body}}; the owner replies {@code {seq}} after the commit. */
+  public static JsonObject send(String room, String sender, String clientMsgId, Object body) {
+    return new JsonObject().put("room", room).put("sender", sender).put("clientMsgId", clientMsgId).put("body", body);
+  }
+
+  /** A gateway instance subscribes to a room's fan-out; the owner replies {@code {top, epoch}}. */
+  public static JsonObject subscription(String room, String subscriber) {
+    return new JsonObject().put("room", room).put("subscriber", subscriber);
+  }
+
+  public static JsonObject sendReply(long seq) {
+    return new JsonObject().put("seq", seq);
+  }
+
+  public static JsonObject subscribeReply(long top, String epoch) {
+    return new JsonObject().put("top", top).put("epoch", epoch);
+  }
+
+  /** One fan-out event: the messages of one committed batch of one room, ascending by seq. */
+  public static JsonObject delivery(String room, List<StoredMessage> messages) {
+    return new JsonObject().put("room", room).put("messages", HistoryProtocol.messagesJson(messages));
+  }
+
+  public static List<StoredMessage> deliveredMessages(JsonObject delivery) {
+    return HistoryProtocol.messages(delivery.getJsonArray("messages"));
+  }
+}

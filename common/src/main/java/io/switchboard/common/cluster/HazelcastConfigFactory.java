@@ -1,0 +1,53 @@
+package io.switchboard.common.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.switchboard.common.config.ClusterOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+
+/**
+ * Builds the Hazelcast member configuration: TCP/IP discovery from a member list, multicast and
+ * auto-detection off, failure detection in seconds rather than the 60 s default, and the
+ * member's role as an attribute.
+ */
+public final class HazelcastConfigFactory {
+
+  private HazelcastConfigFactory() {
+  }
+
+  public static Config create(ClusterOptions options, Role role) {
+    // Vert.x's own default config declares the maps and multimaps the event bus relies on.
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(options.name());
+    config.getMemberAttributeConfig().setAttribute(Role.ATTRIBUTE, role.id());
+
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.heartbeat.interval.seconds",
+        String.valueOf(Math.max(1, options.heartbeatInterval().toSeconds())));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds",
+        String.valueOf(Math.max(2, options.maxNoHeartbeat().toSeconds())));
+    config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    config.setProperty("hazelcast.max.wait.seconds.before.join", "2");
+    // Members on one host listed without a port are probed on this many consecutive ports.
+    config.setProperty("hazelcast.tcp.join.port.try.count", "20");
+    // Heal a split that happened while members started concurrently within seconds.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(options.port()).setPortAutoIncrement(true).setPortCount(100);
+    network.setPublicAddress(options.publicHost());
+    if (!"0.0.0.0".equals(options.bindHost())) {
+      network.getInterfaces().setEnabled(true).addInterface(options.bindHost());
+      config.setProperty("hazelcast.socket.bind.any", "false");
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
+    return config;
+  }
+}

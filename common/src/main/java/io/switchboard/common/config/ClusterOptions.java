@@ -1,0 +1,53 @@
+package io.switchboard.common.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a process joins the Hazelcast cluster and binds the clustered event bus.
+ *
+ * @param name cluster name; processes with different names never join each other
+ * @param bindHost interface address Hazelcast and the event bus bind to
+ * @param publicHost address other members use to reach this one (defaults to {@code bindHost})
+ * @param port first Hazelcast port tried; later ones auto-increment
+ * @param members TCP/IP seed members, {@code host} or {@code host:port} (no port ranges)
+ * @param eventBusPort event-bus TCP port, 0 for an ephemeral one
+ * @param heartbeatInterval Hazelcast member heartbeat interval
+ * @param maxNoHeartbeat time without heartbeat after which a member is declared dead
+ */
+public record ClusterOptions(
+    String name,
+    String bindHost,
+    String publicHost,
+    int port,
+    List<String> members,
+    int eventBusPort,
+    Duration heartbeatInterval,
+    Duration maxNoHeartbeat) {
+
+  public ClusterOptions {
+    members = List.copyOf(members);
+    if (name == null || name.isBlank()) {
+      throw new ConfigException("cluster.name must not be empty");
+    }
+    if (members.isEmpty()) {
+      throw new ConfigException("cluster.members must list at least one seed member");
+    }
+    if (port < 1 || port > 65535) {
+      throw new ConfigException("cluster.port must be a TCP port, was " + port);
+    }
+  }
+
+  public static ClusterOptions from(ConfigSource src) {
+    String bindHost = src.string("cluster.bindHost", "127.0.0.1");
+    return new ClusterOptions(
+        src.string("cluster.name", "switchboard"),
+        bindHost,
+        src.string("cluster.publicHost", bindHost),
+        src.integer("cluster.port", 5701),
+        src.list("cluster.members", List.of(bindHost)),
+        src.integer("cluster.eventBusPort", 0),
+        src.millis("cluster.heartbeatIntervalMs", Duration.ofSeconds(1)),
+        src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(6)));
+  }
+}

@@ -1,0 +1,45 @@
+package io.switchboard.common.protocol;
+
+import java.util.Locale;
+
+/**
+ * Error codes of {@code error} frames. {@code temporary} tells the client whether retrying the
+ * same request (with the same {@code clientMsgId}) can succeed. Documented in docs/protocol.md.
+ */
+public enum ErrorCode {
+  MALFORMED_JSON(false, "The frame is not a JSON object."),
+  UNKNOWN_TYPE(false, "The frame has no `type`, or a type this protocol version does not know."),
+  BAD_REQUEST(false, "A field is missing or invalid; `message` names it."),
+  BINARY_NOT_SUPPORTED(false, "Binary frames are not part of the protocol; send JSON text frames."),
+  NOT_AUTHENTICATED(false, "Only `hello` and `ping` are allowed before `welcome`."),
+  ALREADY_AUTHENTICATED(false, "A second `hello` on the same connection."),
+  INVALID_TOKEN(false, "The `hello` token was rejected; the server closes the connection."),
+  NOT_JOINED(false, "The room is not joined on this connection."),
+  TOO_LARGE(false, "The frame exceeds the gateway's maximum frame size."),
+  TOO_MANY_ROOMS(false, "The connection already joined the maximum number of rooms."),
+  OVERLOADED(true, "The room's queue is full; retry later with the same `clientMsgId`."),
+  TIMEOUT(true, "The room service did not answer in time; the outcome is unknown, retry with the same `clientMsgId`."),
+  UNAVAILABLE(true, "A service the request needs is down or its circuit breaker is open; retry later."),
+  INTERNAL(true, "An unexpected server error; it was logged with the `ref`.");
+
+  private final boolean temporary;
+  private final String description;
+
+  ErrorCode(boolean temporary, String description) {
+    this.temporary = temporary;
+    this.description = description;
+  }
+
+  /** The code as it appears on the wire, e.g. {@code not_joined}. */
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public boolean temporary() {
+    return temporary;
+  }
+
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,72 @@
+package io.switchboard.common.protocol;
+
+import io.switchboard.common.history.StoredMessage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Collection;
+
+/** Builders for the server-to-client frames of protocol version 1 (see docs/protocol.md). */
+public final class Frames {
+
+  /** The protocol version this gateway speaks; also the WebSocket path suffix. */
+  public static final int PROTOCOL_VERSION = 1;
+
+  private Frames() {
+  }
+
+  public static JsonObject welcome(String ref, String user, String sessionId, long pingIntervalMs) {
+    return withRef(new JsonObject().put("type", "welcome").put("version", PROTOCOL_VERSION)
+        .put("user", user).put("session", sessionId).put("pingInterval", pingIntervalMs), ref);
+  }
+
+  public static JsonObject joined(String ref, String room, long seq, String epoch, Boolean recovering) {
+    JsonObject f = new JsonObject().put("type", "joined").put("room", room).put("seq", seq).put("epoch", epoch);
+    if (recovering != null) {
+      f.put("recovering", recovering);
+    }
+    return withRef(f, ref);
+  }
+
+  public static JsonObject recovered(String room, long seq, String epoch, boolean recovered, Long missingFrom, Long missingTo) {
+    JsonObject f = new JsonObject().put("type", "recovered").put("room", room).put("seq", seq)
+        .put("epoch", epoch).put("recovered", recovered);
+    if (missingFrom != null) {
+      f.put("missing", new JsonObject().put("from", missingFrom).put("to", missingTo));
+    }
+    return f;
+  }
+
+  public static JsonObject left(String ref, String room) {
+    return withRef(new JsonObject().put("type", "left").put("room", room), ref);
+  }
+
+  public static JsonObject ack(String ref, String room, String clientMsgId, long seq) {
+    return withRef(new JsonObject().put("type", "ack").put("room", room).put("clientMsgId", clientMsgId).put("seq", seq), ref);
+  }
+
+  public static JsonObject message(StoredMessage m) {
+    return new JsonObject().put("type", "message").put("room", m.room()).put("seq", m.seq())
+        .put("sender", m.sender()).put("clientMsgId", m.clientMsgId()).put("body", m.body()).put("ts", m.ts());
+  }
+
+  public static JsonObject presence(String ref, String room, Collection<String> users) {
+    return withRef(new JsonObject().put("type", "presence").put("room", room).put("users", new JsonArray(users.stream().toList())), ref);
+  }
+
+  public static JsonObject pong(String ref) {
+    return withRef(new JsonObject().put("type", "pong"), ref);
+  }
+
+  public static JsonObject error(String ref, ErrorCode code, String message) {
+    return withRef(new JsonObject().put("type", "error").put("code", code.wire()).put("message", message)
+        .put("temporary", code.temporary()), ref);
+  }
+
+  private static JsonObject withRef(JsonObject frame, String ref) {
+    if (ref != null) {
+      frame.put("ref", ref);
+    }
+    return frame;
+  }
+}

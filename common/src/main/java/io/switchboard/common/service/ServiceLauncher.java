@@ -1,0 +1,96 @@
+package io.switchboard.common.service;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.common.cluster.HazelcastClusterView;
+import io.switchboard.common.cluster.HazelcastConfigFactory;
+import io.switchboard.common.config.ClusterOptions;
+import io.switchboard.common.config.ConfigSource;
+import io.switchboard.common.config.ManagementOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Starts one Switchboard process: reads the configuration once, joins the Hazelcast cluster with
+ * a clustered Vert.x, deploys the service and its management endpoint, and leaves the cluster
+ * cleanly on SIGTERM. Each service's {@code Main} is one call to {@link #run}.
+ */
+public final class ServiceLauncher {
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceLauncher.class);
+
+  private ServiceLauncher() {
+  }
+
+  /** Runs the service built by {@code factory}; exits the JVM with status 1 if start-up fails. */
+  public static void run(String[] args, Function<ConfigSource, SwitchboardService> factory) {
+    try {
+      start(ConfigSource.load(args, System.getenv()), factory);
+    } catch (RuntimeException e) {
+      log.error("start-up failed: {}", e.getMessage(), e);
+      System.exit(1);
+    }
+  }
+
+  /** Starts the service and returns its Vert.x instance once everything is bound. */
+  public static Vertx start(ConfigSource config, Function<ConfigSource, SwitchboardService> factory) {
+    SwitchboardService service = factory.apply(config);
+    ClusterOptions clusterOptions = ClusterOptions.from(config);
+    ManagementOptions management = ManagementOptions.from(config);
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("service", service.role().id());
+
+    HazelcastClusterManager clusterManager =
+        new HazelcastClusterManager(HazelcastConfigFactory.create(clusterOptions, service.role()));
+    VertxOptions vertxOptions = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    vertxOptions.getEventBusOptions()
+        .setHost(clusterOptions.bindHost())
+        .setPort(clusterOptions.eventBusPort())
+        .setClusterPublicHost(clusterOptions.publicHost());
+
+    log.atInfo().addKeyValue("role", service.role().id()).addKeyValue("cluster", clusterOptions.name())
+        .addKeyValue("members", clusterOptions.members()).log("joining cluster");
+    Vertx vertx = Vertx.builder()
+        .with(vertxOptions)
+        .withClusterManager(clusterManager)
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .buildClustered()
+        .await();
+
+    HazelcastClusterView view = new HazelcastClusterView(clusterManager.getHazelcastInstance());
+    view.logMembershipChanges();
+    HealthChecks readiness = HealthChecks.create(vertx);
+    ServiceContext context = new ServiceContext(vertx, config, view, registry, readiness);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "switchboard-shutdown"));
+
+    ManagementVerticle managementVerticle = new ManagementVerticle(management, readiness, registry);
+    service.deploy(context)
+        .compose(v -> management.enabled() ? vertx.deployVerticle(managementVerticle) : Future.succeededFuture())
+        .await();
+    log.atInfo().addKeyValue("role", service.role().id()).addKeyValue("node", view.localNodeId())
+        .addKeyValue("managementPort", managementVerticle.actualPort())
+        .log("switchboard service ready");
+    return vertx;
+  }
+
+  private static void stop(Vertx vertx) {
+    log.info("shutting down: leaving the cluster");
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("clean shutdown did not finish: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.switchboard.room.sequencer;
+
+import io.switchboard.common.bus.BusError;
+import io.switchboard.common.bus.SubscriberIds;
+import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.RoomState;
+import io.switchboard.room.shard.ShardOwnership;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The rooms this room-service instance sequences. Refuses rooms whose shard it does not own,
+ * closes rooms whose shard moved away, and forgets idle rooms. Event-loop confined.
+ */
+public final class RoomRegistry {
+
+  private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
+
+  private final ShardOwnership ownership;
+  private final MessageStore store;
+  private final FanOut fanOut;
+  private final SequencerOptions options;
+  private final Vertx vertx;
+  private final LongSupplier clock;
+  private final Map<String, RoomSequencer> rooms = new HashMap<>();
+
+  public RoomRegistry(ShardOwnership ownership, MessageStore store, FanOut fanOut, SequencerOptions options,
+                      Vertx vertx, LongSupplier clock) {
+    this.ownership = ownership;
+    this.store = store;
+    this.fanOut = fanOut;
+    this.options = options;
+    this.vertx = vertx;
+    this.clock = clock;
+  }
+
+  public Future<Long> send(String room, String sender, String clientMsgId, Object body) {
+    RoomSequencer r = owned(room);
+    return r == null ? notOwner(room) : r.send(sender, clientMsgId, body);
+  }
+
+  public Future<RoomState> subscribe(String room, String subscriber) {
+    RoomSequencer r = owned(room);
+    return r == null ? notOwner(room) : r.subscribe(subscriber);
+  }
+
+  public void unsubscribe(String room, String subscriber) {
+    RoomSequencer r = rooms.get(room);
+    if (r != null) {
+      r.unsubscribe(subscriber);
+    }
+  }
+
+  /**
+   * Applies a membership change: closes rooms whose shard now belongs to another instance and
+   * drops subscribers whose gateway node left.
+   *
+   * @param gatewayNodes node ids of the live gateways
+   */
+  public void onMembershipChange(Set<String> gatewayNodes) {
+    ownership.refresh();
+    int moved = 0;
+    for (Iterator<Map.Entry<String, RoomSequencer>> it = rooms.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, RoomSequencer> e = it.next();
+      if (!ownership.owns(e.getKey())) {
+        e.getValue().close();
+        it.remove();
+        moved++;
+      } else {
+        e.getValue().retainSubscribers(s -> gatewayNodes.contains(SubscriberIds.node(s)));
+      }
+    }
+    log.atInfo().addKeyValue("roomNodes", ownership.roomNodeCount()).addKeyValue("roomsMovedAway", moved)
+        .addKeyValue("roomsKept", rooms.size()).log("shard ownership recomputed");
+  }
+
+  /** Forgets rooms that have been idle since {@code idleEviction} ago; their state reloads on next use. */
+  public int evictIdle() {
+    long before = clock.getAsLong() - options.idleEviction().toMillis();
+    int n = rooms.size();
+    rooms.values().removeIf(r -> r.idleSince(before));
+    return n - rooms.size();
+  }
+
+  public int size() {
+    return rooms.size();
+  }
+
+  private RoomSequencer owned(String room) {
+    if (!ownership.owns(room)) {
+      return null;
+    }
+    return rooms.computeIfAbsent(room, k -> new RoomSequencer(k, store, fanOut, options, vertx, clock));
+  }
+
+  private static <T> Future<T> notOwner(String room) {
+    return Future.failedFuture(BusError.NOT_OWNER.exception("this instance does not own room " + room));
+  }
+}
