@@ -1,0 +1,68 @@
+package io.switchboard.gateway;
+
+import io.switchboard.common.config.ConfigSource;
+
+import java.time.Duration;
+
+/**
+ * Gateway settings, read once at start-up (see docs/configuration.md).
+ *
+ * @param host public interface for WebSockets and the chat page
+ * @param port public port
+ * @param instances gateway verticle instances (each one is a fan-out subscriber)
+ * @param maxFrameBytes largest accepted client text frame; larger gets {@code too_large}
+ * @param maxRoomsPerConnection rooms one connection may join
+ * @param maxOutboundBytes per-socket outbound buffer; a socket that fills it is closed as a slow consumer
+ * @param helloTimeout time a new connection has to say hello
+ * @param pingInterval interval of server WebSocket pings
+ * @param pongTimeout a connection silent for this long (no pong, no frame) is closed
+ * @param requestTimeout deadline of a send or join at the room service, retries included
+ * @param historyTimeout deadline of one history page request
+ * @param historyPageSize messages per history page during recovery and gap repair
+ * @param maxHeldMessages live messages held per socket while it recovers; more restarts the page walk
+ * @param presenceInterval period of the batched presence heartbeat
+ * @param breakerMaxFailures failures that open a room-service instance's circuit breaker
+ * @param breakerReset time an open breaker waits before letting a trial request through
+ */
+public record GatewayOptions(
+    String host,
+    int port,
+    int instances,
+    int maxFrameBytes,
+    int maxRoomsPerConnection,
+    int maxOutboundBytes,
+    Duration helloTimeout,
+    Duration pingInterval,
+    Duration pongTimeout,
+    Duration requestTimeout,
+    Duration historyTimeout,
+    int historyPageSize,
+    int maxHeldMessages,
+    Duration presenceInterval,
+    int breakerMaxFailures,
+    Duration breakerReset) {
+
+  public static GatewayOptions defaults() {
+    return from(ConfigSource.empty());
+  }
+
+  public static GatewayOptions from(ConfigSource src) {
+    return new GatewayOptions(
+        src.string("gateway.host", "0.0.0.0"),
+        src.integer("gateway.port", 8080),
+        src.integer("gateway.instances", 1),
+        src.integer("gateway.maxFrameBytes", 16 * 1024),
+        src.integer("gateway.maxRoomsPerConnection", 100),
+        src.integer("gateway.maxOutboundBytes", 512 * 1024),
+        src.millis("gateway.helloTimeoutMs", Duration.ofSeconds(10)),
+        src.millis("gateway.pingIntervalMs", Duration.ofSeconds(25)),
+        src.millis("gateway.pongTimeoutMs", Duration.ofSeconds(60)),
+        src.millis("gateway.requestTimeoutMs", Duration.ofSeconds(5)),
+        src.millis("gateway.historyTimeoutMs", Duration.ofSeconds(5)),
+        src.integer("gateway.historyPageSize", 500),
+        src.integer("gateway.maxHeldMessages", 10_000),
+        src.millis("gateway.presenceIntervalMs", Duration.ofSeconds(2)),
+        src.integer("gateway.breakerMaxFailures", 5),
+        src.millis("gateway.breakerResetMs", Duration.ofSeconds(3)));
+  }
+}

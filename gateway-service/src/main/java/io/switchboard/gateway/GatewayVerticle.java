@@ -1,0 +1,100 @@
+package io.switchboard.gateway;
+
+import io.switchboard.common.bus.Addresses;
+import io.switchboard.common.bus.SubscriberIds;
+import io.switchboard.common.cluster.ClusterView;
+import io.switchboard.common.history.EventBusMessageStore;
+import io.switchboard.common.protocol.CloseCode;
+import io.switchboard.common.protocol.Frames;
+import io.switchboard.common.shard.ShardMap;
+import io.switchboard.gateway.auth.TokenVerifier;
+import io.switchboard.gateway.presence.PresenceClient;
+import io.switchboard.gateway.presence.PresenceReporter;
+import io.switchboard.gateway.room.EventBusRoomClient;
+import io.switchboard.gateway.room.RoomStreams;
+import io.switchboard.gateway.ws.ClientSession;
+import io.switchboard.gateway.ws.SessionContext;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One gateway instance: binds the public HTTP server (WebSocket endpoint {@code /ws/v1} and the
+ * chat page), its fan-out delivery address and its presence heartbeat. Each instance is a
+ * separate fan-out subscriber; connections are spread over instances by Vert.x.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private final GatewayOptions options;
+  private final ClusterView cluster;
+  private final ShardMap shards;
+  private final TokenVerifier tokens;
+  private final int instance;
+  private final Set<ClientSession> sessions = new HashSet<>();
+  private ClusterView.Registration membership;
+
+  public GatewayVerticle(GatewayOptions options, ClusterView cluster, ShardMap shards, TokenVerifier tokens, int instance) {
+    this.options = options;
+    this.cluster = cluster;
+    this.shards = shards;
+    this.tokens = tokens;
+    this.instance = instance;
+  }
+
+  @Override
+  public Future<?> start() {
+    String subscriberId = SubscriberIds.of(cluster.localNodeId(), instance);
+    EventBusRoomClient rooms = new EventBusRoomClient(vertx, cluster, shards, options);
+    EventBusMessageStore history = new EventBusMessageStore(vertx.eventBus(), options.historyTimeout());
+    RoomStreams streams = new RoomStreams(vertx, rooms, history, subscriberId, options.historyPageSize(),
+        options.maxHeldMessages());
+    SessionContext ctx = new SessionContext(vertx, options, tokens, rooms, streams, history,
+        new PresenceClient(vertx.eventBus(), options.requestTimeout()), sessions);
+
+    membership = cluster.onChange(() -> {
+      rooms.refresh();
+      streams.onMembershipChange();
+    });
+    PresenceReporter presence = new PresenceReporter(vertx.eventBus(), subscriberId, options.presenceInterval(), sessions);
+    vertx.setPeriodic(options.presenceInterval().toMillis(), id -> presence.report());
+
+    Router router = Router.router(vertx);
+    router.get("/ws/v" + Frames.PROTOCOL_VERSION).handler(rc -> upgrade(rc, ctx));
+    router.get("/ws/:version").handler(this::unsupportedVersion);
+    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+
+    HttpServerOptions http = new HttpServerOptions()
+        .setMaxWebSocketFrameSize(64 * 1024)
+        .setMaxWebSocketMessageSize(64 * 1024);
+    return Future.all(
+        vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver(subscriberId), m -> streams.onDelivery(m.body()))
+            .completion(),
+        vertx.createHttpServer(http).requestHandler(router).listen(options.port(), options.host()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (membership != null) {
+      membership.remove();
+    }
+    List.copyOf(sessions).forEach(s -> s.close(CloseCode.SHUTDOWN));
+    return Future.succeededFuture();
+  }
+
+  private void upgrade(RoutingContext rc, SessionContext ctx) {
+    rc.request().toWebSocket().onSuccess(ws -> new ClientSession(ws, ctx).start());
+  }
+
+  private void unsupportedVersion(RoutingContext rc) {
+    rc.request().toWebSocket().onSuccess(ws -> ws.close(CloseCode.UNSUPPORTED_VERSION.code(),
+        "this gateway speaks /ws/v" + Frames.PROTOCOL_VERSION));
+  }
+}

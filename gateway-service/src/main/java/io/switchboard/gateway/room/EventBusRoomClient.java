@@ -1,0 +1,147 @@
+package io.switchboard.gateway.room;
+
+import io.switchboard.common.bus.Addresses;
+import io.switchboard.common.bus.BusError;
+import io.switchboard.common.bus.RoomProtocol;
+import io.switchboard.common.cluster.ClusterView;
+import io.switchboard.common.cluster.Role;
+import io.switchboard.common.history.RoomState;
+import io.switchboard.common.shard.ShardMap;
+import io.switchboard.gateway.GatewayOptions;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SortedSet;
+
+/**
+ * Routes room requests to the shard owner over the event bus. A request whose owner moved
+ * ({@code NOT_OWNER}) or is not listening yet is retried at the recomputed owner with capped
+ * backoff until the deadline; each owner sits behind its own circuit breaker, which only
+ * time-outs and failures trip. Event-loop confined (one per gateway verticle).
+ */
+public final class EventBusRoomClient implements RoomClient {
+
+  private static final long MAX_RETRY_DELAY_MS = 400;
+
+  private final Vertx vertx;
+  private final ClusterView cluster;
+  private final ShardMap shards;
+  private final GatewayOptions options;
+  private final Map<String, CircuitBreaker> breakers = new HashMap<>();
+  private SortedSet<String> roomNodes;
+
+  public EventBusRoomClient(Vertx vertx, ClusterView cluster, ShardMap shards, GatewayOptions options) {
+    this.vertx = vertx;
+    this.cluster = cluster;
+    this.shards = shards;
+    this.options = options;
+    refresh();
+  }
+
+  /** Re-reads the room-service members; call on every membership change. */
+  public void refresh() {
+    roomNodes = cluster.members(Role.ROOM);
+    breakers.keySet().retainAll(roomNodes);
+  }
+
+  @Override
+  public String ownerOf(String room) {
+    return shards.ownerOf(room, roomNodes);
+  }
+
+  @Override
+  public Future<Long> send(String room, String sender, String clientMsgId, Object body) {
+    return request(room, Addresses.RoomOps.SEND, RoomProtocol.send(room, sender, clientMsgId, body))
+        .map(reply -> reply.getLong("seq"));
+  }
+
+  @Override
+  public Future<RoomState> subscribe(String room, String subscriber) {
+    return request(room, Addresses.RoomOps.SUBSCRIBE, RoomProtocol.subscription(room, subscriber))
+        .map(reply -> new RoomState(reply.getLong("top"), reply.getString("epoch")));
+  }
+
+  @Override
+  public void unsubscribe(String room, String subscriber) {
+    String owner = ownerOf(room);
+    if (owner != null) {
+      vertx.eventBus().send(Addresses.roomNode(owner), RoomProtocol.subscription(room, subscriber),
+          new DeliveryOptions().addHeader(Addresses.OP, Addresses.RoomOps.UNSUBSCRIBE));
+    }
+  }
+
+  private Future<JsonObject> request(String room, String op, JsonObject body) {
+    Promise<JsonObject> result = Promise.promise();
+    attempt(room, op, body, System.currentTimeMillis() + options.requestTimeout().toMillis(), 0, result);
+    return result.future();
+  }
+
+  private void attempt(String room, String op, JsonObject body, long deadline, int attempt, Promise<JsonObject> result) {
+    long remaining = deadline - System.currentTimeMillis();
+    if (remaining <= 0) {
+      result.fail(new ReplyException(ReplyFailure.TIMEOUT, "room " + room + " did not answer in time"));
+      return;
+    }
+    String owner = ownerOf(room);
+    if (owner == null) {
+      retryOrFail(room, op, body, deadline, attempt, result,
+          BusError.UNAVAILABLE.exception("no room-service instance is running"));
+      return;
+    }
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(remaining).addHeader(Addresses.OP, op);
+    breaker(owner).<Outcome>execute(() -> vertx.eventBus().<JsonObject>request(Addresses.roomNode(owner), body, delivery)
+            .map(Message::body).map(Outcome::ok)
+            .recover(e -> isRedirect(e) ? Future.succeededFuture(Outcome.moved(e)) : Future.failedFuture(e)))
+        .onSuccess(outcome -> {
+          if (outcome.redirect == null) {
+            result.complete(outcome.reply);
+          } else {
+            retryOrFail(room, op, body, deadline, attempt, result, outcome.redirect);
+          }
+        })
+        .onFailure(result::fail);
+  }
+
+  private void retryOrFail(String room, String op, JsonObject body, long deadline, int attempt,
+                           Promise<JsonObject> result, Throwable last) {
+    long delay = Math.min(MAX_RETRY_DELAY_MS, 25L << Math.min(attempt, 5));
+    if (System.currentTimeMillis() + delay >= deadline) {
+      result.fail(last);
+      return;
+    }
+    vertx.setTimer(delay, id -> attempt(room, op, body, deadline, attempt + 1, result));
+  }
+
+  /** The owner moved, or the new owner has not bound its address yet: ask again, it is not a failure. */
+  private static boolean isRedirect(Throwable e) {
+    return BusError.isNoHandlers(e) || (e instanceof ReplyException && BusError.of(e) == BusError.NOT_OWNER);
+  }
+
+  private CircuitBreaker breaker(String owner) {
+    return breakers.computeIfAbsent(owner, id -> CircuitBreaker.create("room-" + id, vertx,
+        new CircuitBreakerOptions()
+            .setMaxFailures(options.breakerMaxFailures())
+            .setTimeout(-1)
+            .setResetTimeout(options.breakerReset().toMillis())));
+  }
+
+  private record Outcome(JsonObject reply, Throwable redirect) {
+    static Outcome ok(JsonObject reply) {
+      return new Outcome(reply, null);
+    }
+
+    static Outcome moved(Throwable e) {
+      return new Outcome(null, e);
+    }
+  }
+}

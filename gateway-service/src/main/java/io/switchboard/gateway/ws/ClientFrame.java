@@ -1,0 +1,86 @@
+package io.switchboard.gateway.ws;
+
+import io.switchboard.common.protocol.ErrorCode;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.util.regex.Pattern;
+
+/**
+ * A parsed and validated client text frame. Parsing never throws anything but
+ * {@link ProtocolException}, whose code goes back to the client.
+ */
+record ClientFrame(String type, String ref, JsonObject json) {
+
+  private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:\\-]{1,128}");
+  private static final int MAX_ID = 64;
+
+  static ClientFrame parse(String text, int maxBytes) {
+    if (text.length() > maxBytes) {
+      throw new ProtocolException(ErrorCode.TOO_LARGE, "frame is " + text.length() + " chars, limit " + maxBytes);
+    }
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      throw new ProtocolException(ErrorCode.MALFORMED_JSON, "frame is not a JSON object");
+    }
+    Object type = json.getValue("type");
+    if (!(type instanceof String t) || t.isEmpty()) {
+      throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "frame has no string field 'type'");
+    }
+    Object ref = json.getValue("ref");
+    if (ref != null && (!(ref instanceof String r) || r.length() > MAX_ID)) {
+      throw new ProtocolException(ErrorCode.BAD_REQUEST, "'ref' must be a string of at most " + MAX_ID + " chars");
+    }
+    return new ClientFrame(t, (String) ref, json);
+  }
+
+  String room() {
+    Object room = json.getValue("room");
+    if (!(room instanceof String r) || !ROOM.matcher(r).matches()) {
+      throw new ProtocolException(ErrorCode.BAD_REQUEST, "'room' must match " + ROOM.pattern());
+    }
+    return r;
+  }
+
+  String clientMsgId() {
+    Object id = json.getValue("clientMsgId");
+    if (!(id instanceof String s) || s.isEmpty() || s.length() > MAX_ID) {
+      throw new ProtocolException(ErrorCode.BAD_REQUEST, "'clientMsgId' must be a non-empty string of at most " + MAX_ID + " chars");
+    }
+    return s;
+  }
+
+  Object body() {
+    Object body = json.getValue("body");
+    if (body == null) {
+      throw new ProtocolException(ErrorCode.BAD_REQUEST, "'body' is required (any JSON value but null)");
+    }
+    return body;
+  }
+
+  String token() {
+    Object token = json.getValue("token");
+    if (!(token instanceof String t)) {
+      throw new ProtocolException(ErrorCode.BAD_REQUEST, "'token' must be a string");
+    }
+    return t;
+  }
+
+  /** The optional {@code since: {seq, epoch}} of a join; null when absent. */
+  Since since() {
+    Object since = json.getValue("since");
+    if (since == null) {
+      return null;
+    }
+    if (!(since instanceof JsonObject s) || !(s.getValue("seq") instanceof Number seq) || seq.longValue() < 0
+        || (s.getValue("epoch") != null && !(s.getValue("epoch") instanceof String))) {
+      throw new ProtocolException(ErrorCode.BAD_REQUEST, "'since' must be {seq: integer >= 0, epoch?: string}");
+    }
+    return new Since(seq.longValue(), s.getString("epoch"));
+  }
+
+  record Since(long seq, String epoch) {
+  }
+}

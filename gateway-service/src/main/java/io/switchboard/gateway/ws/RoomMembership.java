@@ -1,0 +1,152 @@
+package io.switchboard.gateway.ws;
+
+import io.switchboard.common.history.HistoryPage;
+import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.protocol.Frames;
+import io.switchboard.gateway.room.RoomStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+
+/**
+ * One socket's membership in one room: the next seq it must receive, and the recovery walk that
+ * gets it there. While recovering, live messages are held (bounded) and missed ones are paged from
+ * history; when the pages reach the held ones the socket gets a {@code recovered} marker and
+ * continues live. No gap and no duplicate at the hand-off. Event-loop confined.
+ */
+final class RoomMembership implements RoomStream.Member {
+
+  private static final Logger log = LoggerFactory.getLogger(RoomMembership.class);
+
+  private final ClientSession session;
+  private final String room;
+  private final MessageStore history;
+  private final int pageSize;
+  private final int maxHeld;
+  private final ArrayDeque<StoredMessage> held = new ArrayDeque<>();
+
+  private long nextSeq;
+  private boolean live;
+  private boolean heldOverflow;
+  private boolean closed;
+  private String epoch;
+
+  RoomMembership(ClientSession session, String room, MessageStore history, int pageSize, int maxHeld) {
+    this.session = session;
+    this.room = room;
+    this.history = history;
+    this.pageSize = pageSize;
+    this.maxHeld = maxHeld;
+  }
+
+  /** Until the stream is confirmed the membership holds whatever it is handed. */
+  void startLive(long top, String epoch) {
+    this.epoch = epoch;
+    this.nextSeq = top + 1;
+    this.live = true;
+    flushHeld();
+  }
+
+  /** Replays {@code (since, ...]} from history, then continues live. */
+  void startRecovery(long since, String epoch) {
+    this.epoch = epoch;
+    this.nextSeq = since + 1;
+    this.live = false;
+    fetchPage();
+  }
+
+  void close() {
+    closed = true;
+    held.clear();
+  }
+
+  long nextSeq() {
+    return nextSeq;
+  }
+
+  @Override
+  public void onMessage(StoredMessage m) {
+    if (closed) {
+      return;
+    }
+    if (!live) {
+      if (held.size() < maxHeld) {
+        held.addLast(m);
+      } else {
+        heldOverflow = true;
+        held.clear();
+      }
+      return;
+    }
+    if (m.seq() == nextSeq) {
+      nextSeq++;
+      session.push(Frames.message(m));
+    } else if (m.seq() > nextSeq) {
+      // Cannot happen with a gap-repaired stream; recover rather than deliver out of order.
+      log.atWarn().addKeyValue("room", room).addKeyValue("seq", m.seq()).addKeyValue("expected", nextSeq)
+          .log("membership saw a jump; recovering from history");
+      live = false;
+      held.addLast(m);
+      fetchPage();
+    }
+  }
+
+  private void fetchPage() {
+    if (closed) {
+      return;
+    }
+    history.after(room, nextSeq - 1, pageSize).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        log.atWarn().addKeyValue("room", room).addKeyValue("user", session.user())
+            .log("recovery page failed: {}", ar.cause().toString());
+        session.recoveryFailed(room, ar.cause());
+        return;
+      }
+      onPage(ar.result());
+    });
+  }
+
+  private void onPage(HistoryPage page) {
+    for (StoredMessage m : page.messages()) {
+      if (m.seq() == nextSeq) {
+        nextSeq++;
+        session.write(Frames.message(m));
+      }
+    }
+    boolean more = page.messages().size() >= pageSize && nextSeq <= page.top();
+    if (more || heldOverflow) {
+      heldOverflow = false;
+      session.whenWritable(this::fetchPage);
+      return;
+    }
+    // Reached the store's top as of this read: hand over to the held live messages.
+    while (!held.isEmpty()) {
+      StoredMessage m = held.peekFirst();
+      if (m.seq() < nextSeq) {
+        held.pollFirst();
+      } else if (m.seq() == nextSeq) {
+        held.pollFirst();
+        nextSeq++;
+        session.write(Frames.message(m));
+      } else {
+        // Committed after our read but before the first held message: read again.
+        session.whenWritable(this::fetchPage);
+        return;
+      }
+    }
+    live = true;
+    session.write(Frames.recovered(room, nextSeq - 1, epoch, true, null, null));
+  }
+
+  private void flushHeld() {
+    while (!held.isEmpty()) {
+      StoredMessage m = held.pollFirst();
+      onMessage(m);
+    }
+  }
+}
