@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -71,7 +72,8 @@ public final class ServiceLauncher {
 
     HazelcastClusterView view = new HazelcastClusterView(clusterManager.getHazelcastInstance());
     view.logMembershipChanges();
-    HealthChecks readiness = HealthChecks.create(vertx);
+    HealthChecks readiness = HealthChecks.create(vertx)
+        .register("cluster", p -> p.complete(clusterManager.isActive() ? Status.OK() : Status.KO()));
     ServiceContext context = new ServiceContext(vertx, config, view, registry, readiness);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "switchboard-shutdown"));
 

@@ -15,10 +15,11 @@ record ClientFrame(String type, String ref, JsonObject json) {
   private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:\\-]{1,128}");
   private static final int MAX_ID = 64;
 
-  static ClientFrame parse(String text, int maxBytes) {
-    if (text.length() > maxBytes) {
-      throw new ProtocolException(ErrorCode.TOO_LARGE, "frame is " + text.length() + " chars, limit " + maxBytes);
-    }
+  /**
+   * Parses a frame. The WebSocket layer already bounds its size (64 KiB), so an oversized frame is
+   * parsed too, which lets its {@code too_large} error carry the client's {@code ref}.
+   */
+  static ClientFrame parse(String text) {
     JsonObject json;
     try {
       json = new JsonObject(text);
@@ -34,6 +35,11 @@ record ClientFrame(String type, String ref, JsonObject json) {
       throw new ProtocolException(ErrorCode.BAD_REQUEST, "'ref' must be a string of at most " + MAX_ID + " chars");
     }
     return new ClientFrame(t, (String) ref, json);
+  }
+
+  /** The frame's {@code clientMsgId} if it has a usable one (to echo it in errors), else null. */
+  String clientMsgIdOrNull() {
+    return json.getValue("clientMsgId") instanceof String s && s.length() <= MAX_ID ? s : null;
   }
 
   String room() {

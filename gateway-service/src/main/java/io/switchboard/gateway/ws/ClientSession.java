@@ -85,12 +85,22 @@ public final class ClientSession {
   private void onText(String text) {
     lastHeard = System.currentTimeMillis();
     String ref = null;
+    ClientFrame frame = null;
     try {
-      ClientFrame frame = ClientFrame.parse(text, ctx.options().maxFrameBytes());
+      frame = ClientFrame.parse(text);
       ref = frame.ref();
+      if (text.length() > ctx.options().maxFrameBytes()) {
+        throw new ProtocolException(ErrorCode.TOO_LARGE,
+            "frame is " + text.length() + " chars, limit " + ctx.options().maxFrameBytes());
+      }
       dispatch(frame);
     } catch (ProtocolException e) {
-      error(ref, e.code(), e.getMessage());
+      JsonObject error = Frames.error(ref, e.code(), e.getMessage());
+      String clientMsgId = frame == null ? null : frame.clientMsgIdOrNull();
+      if (clientMsgId != null && "send".equals(frame.type())) {
+        error.put("clientMsgId", clientMsgId);
+      }
+      write(error);
     } catch (RuntimeException e) {
       log.atError().addKeyValue("session", id).addKeyValue("user", user).addKeyValue("ref", ref).setCause(e)
           .log("unexpected failure handling a frame");

@@ -1,0 +1,239 @@
+package io.switchboard.systemtest;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Switchboard cluster of separate JVM processes on loopback, for tests. Each process runs a
+ * service's real {@code Main} with the test class path; logs go to
+ * {@code target/cluster-logs/<cluster>/<process>.log}. A unique cluster name and Hazelcast port
+ * range keep it apart from any other cluster on the machine.
+ */
+final class ClusterHarness implements AutoCloseable {
+
+  enum Kind {
+    GATEWAY("io.switchboard.gateway.Main"),
+    ROOM("io.switchboard.room.Main"),
+    PRESENCE("io.switchboard.presence.Main"),
+    HISTORY("io.switchboard.history.Main");
+
+    final String mainClass;
+
+    Kind(String mainClass) {
+      this.mainClass = mainClass;
+    }
+  }
+
+  /** One running service process. */
+  static final class Proc {
+    final String name;
+    final Kind kind;
+    final Process process;
+    final Path log;
+    final int managementPort;
+    final int gatewayPort;
+
+    Proc(String name, Kind kind, Process process, Path log, int managementPort, int gatewayPort) {
+      this.name = name;
+      this.kind = kind;
+      this.process = process;
+      this.log = log;
+      this.managementPort = managementPort;
+      this.gatewayPort = gatewayPort;
+    }
+
+    String wsUrl() {
+      return "ws://127.0.0.1:" + gatewayPort + "/ws/v1";
+    }
+
+    /** The cluster node id the process logged when it became ready. */
+    String nodeId() throws IOException {
+      Matcher m = Pattern.compile("switchboard service ready .*node=\"([0-9a-f-]+)\"").matcher(Files.readString(log));
+      if (!m.find()) {
+        throw new IllegalStateException(name + " has not logged its node id");
+      }
+      return m.group(1);
+    }
+  }
+
+  private static final Pattern BLOCKED = Pattern.compile("has been blocked for \\d+ ms");
+
+  private final String clusterName = "sb-test-" + UUID.randomUUID().toString().substring(0, 8);
+  private final int hazelcastBase;
+  private final Path logDir;
+  private final Map<String, Proc> procs = new LinkedHashMap<>();
+  private final Map<Kind, Integer> counts = new LinkedHashMap<>();
+
+  ClusterHarness() throws IOException {
+    this.hazelcastBase = freePortBlock(20);
+    this.logDir = Path.of("target", "cluster-logs", clusterName);
+    Files.createDirectories(logDir);
+  }
+
+  /** Starts the standard topology: history first (the seed), then the rest in parallel; waits for all. */
+  static ClusterHarness standard(int gateways, int rooms) throws Exception {
+    ClusterHarness h = new ClusterHarness();
+    try {
+      h.awaitReady(h.start(Kind.HISTORY));
+      List<Proc> rest = new ArrayList<>();
+      for (int i = 0; i < rooms; i++) {
+        rest.add(h.start(Kind.ROOM));
+      }
+      rest.add(h.start(Kind.PRESENCE));
+      for (int i = 0; i < gateways; i++) {
+        rest.add(h.start(Kind.GATEWAY));
+      }
+      for (Proc p : rest) {
+        h.awaitReady(p);
+      }
+      return h;
+    } catch (Exception e) {
+      h.close();
+      throw e;
+    }
+  }
+
+  Proc start(Kind kind) throws IOException {
+    int n = counts.merge(kind, 1, Integer::sum);
+    String name = kind.name().toLowerCase() + "-" + n;
+    int management = freePort();
+    int gatewayPort = kind == Kind.GATEWAY ? freePort() : -1;
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+        "-cp", serviceClassPath(),
+        kind.mainClass));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
+    env.put("SWITCHBOARD_CLUSTER_NAME", clusterName);
+    env.put("SWITCHBOARD_CLUSTER_PORT", String.valueOf(hazelcastBase + procs.size()));
+    env.put("SWITCHBOARD_CLUSTER_MEMBERS", "127.0.0.1:" + hazelcastBase + ",127.0.0.1:" + (hazelcastBase + 1));
+    env.put("SWITCHBOARD_MANAGEMENT_PORT", String.valueOf(management));
+    if (gatewayPort > 0) {
+      env.put("SWITCHBOARD_GATEWAY_PORT", String.valueOf(gatewayPort));
+      env.put("SWITCHBOARD_GATEWAY_HOST", "127.0.0.1");
+    }
+    Path log = logDir.resolve(name + ".log");
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    Proc proc = new Proc(name, kind, pb.start(), log, management, gatewayPort);
+    procs.put(name, proc);
+    return proc;
+  }
+
+  void awaitReady(Proc p) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.process.isAlive()) {
+        throw new IllegalStateException(p.name + " exited with " + p.process.exitValue() + "; see " + p.log);
+      }
+      try {
+        HttpURLConnection c = (HttpURLConnection) URI.create(
+            "http://127.0.0.1:" + p.managementPort + "/health/ready").toURL().openConnection();
+        c.setConnectTimeout(500);
+        c.setReadTimeout(2000);
+        if (c.getResponseCode() / 100 == 2) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(p.name + " not ready in time; see " + p.log);
+  }
+
+  List<Proc> all(Kind kind) {
+    return procs.values().stream().filter(p -> p.kind == kind && p.process.isAlive()).toList();
+  }
+
+  Proc gateway(int index) {
+    return all(Kind.GATEWAY).get(index);
+  }
+
+  /** Log lines, across every process, that report a blocked event loop. */
+  List<String> blockedThreadWarnings() throws IOException {
+    List<String> hits = new ArrayList<>();
+    for (Proc p : procs.values()) {
+      for (String line : Files.readAllLines(p.log)) {
+        if (BLOCKED.matcher(line).find()) {
+          hits.add(p.name + ": " + line);
+        }
+      }
+    }
+    return hits;
+  }
+
+  @Override
+  public void close() {
+    procs.values().forEach(p -> p.process.destroy());
+    for (Proc p : procs.values()) {
+      try {
+        if (!p.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+          p.process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.process.destroyForcibly();
+      }
+    }
+  }
+
+  /**
+   * The test class path with each service's packaged jar replaced by its classes directory: the
+   * jars' manifests point at {@code target/lib}, which would put every library on the path twice.
+   */
+  private static String serviceClassPath() {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> out = new ArrayList<>();
+    for (String entry : cp.split(java.io.File.pathSeparator)) {
+      Path p = Path.of(entry);
+      boolean serviceJar = p.getParent() != null && p.getParent().getFileName().toString().equals("target")
+          && p.getFileName().toString().endsWith("-service.jar");
+      out.add(serviceJar ? p.getParent().resolve("classes").toString() : entry);
+    }
+    return String.join(java.io.File.pathSeparator, out);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A base port with {@code size} consecutive free ports after it (best effort). */
+  private static int freePortBlock(int size) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = 20000 + (int) (Math.random() * 30000);
+      boolean free = true;
+      for (int p = base; p < base + size && free; p++) {
+        try (ServerSocket s = new ServerSocket(p)) {
+          s.setReuseAddress(true);
+        } catch (IOException taken) {
+          free = false;
+        }
+      }
+      if (free) {
+        return base;
+      }
+    }
+    throw new IOException("no free port block");
+  }
+}
