@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The single sequencer of one room on its shard owner. Sends queue up (bounded); at most one
@@ -166,7 +167,7 @@ public final class RoomSequencer {
       return;
     }
     phase = Phase.LOADING;
-    store.state(room).onComplete(ar -> {
+    guarded(() -> store.state(room)).onComplete(ar -> {
       if (phase == Phase.CLOSED) {
         return;
       }
@@ -215,7 +216,7 @@ public final class RoomSequencer {
       messages.add(p.draft.withSeq(top + 1 + i));
     }
     inFlight = true;
-    store.append(room, epoch, messages).onComplete(ar -> {
+    guarded(() -> store.append(room, epoch, messages)).onComplete(ar -> {
       inFlight = false;
       if (ar.succeeded()) {
         onAppendResult(batch, messages, ar.result());
@@ -339,6 +340,15 @@ public final class RoomSequencer {
       retryScheduled = false;
       pump();
     });
+  }
+
+  /** A store that throws instead of failing its future must not wedge the room. */
+  private static <T> Future<T> guarded(Supplier<Future<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private record Pending(StoredMessage draft, Promise<Long> promise) {

@@ -1,0 +1,356 @@
+package io.switchboard.room.sequencer;
+
+import io.switchboard.common.bus.BusError;
+import io.switchboard.common.history.AppendResult;
+import io.switchboard.common.history.HistoryPage;
+import io.switchboard.common.history.InMemoryMessageStore;
+import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.RoomState;
+import io.switchboard.common.history.StoredMessage;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RoomSequencerTest {
+
+  private static final String ROOM = "lobby";
+
+  private Vertx vertx;
+  private Context loop;
+  private InMemoryMessageStore store;
+  private RecordingFanOut fanOut;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    loop = vertx.getOrCreateContext();
+    store = new InMemoryMessageStore();
+    fanOut = new RecordingFanOut();
+  }
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  @Test
+  void concurrentSendsGetConsecutiveSeqsAndAreFannedOutInOrderAfterTheyCommit() throws Exception {
+    CommitCheckingStore checking = new CommitCheckingStore(store);
+    RoomSequencer room = sequencer(checking, options(8, 1000));
+    onLoop(() -> room.subscribe("gw-1/0"));
+    List<Long> seqs = onLoop(() -> Future.all(IntStream.range(0, 100)
+        .mapToObj(i -> room.send("alice", "m" + i, "hello " + i)).toList())
+        .map(all -> all.<Long>list()));
+
+    assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+    assertThat(checking.ackedBeforeCommit.get()).as("acks that arrived before the commit").isZero();
+    assertThat(store.state(ROOM).await().top()).isEqualTo(100);
+    assertThat(fanOut.seqsFor("gw-1/0")).containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+  }
+
+  @Test
+  void aRetriedClientMsgIdGetsTheFirstSeqWhetherPendingOrCommitted() throws Exception {
+    RoomSequencer room = sequencer(store, options(8, 100));
+    List<Long> whilePending = onLoop(() -> Future.all(room.send("alice", "same", "x"), room.send("alice", "same", "x"))
+        .map(all -> all.<Long>list()));
+    long afterCommit = onLoop(() -> room.send("alice", "same", "x"));
+    long next = onLoop(() -> room.send("alice", "other", "y"));
+
+    assertThat(whilePending).containsExactly(1L, 1L);
+    assertThat(afterCommit).isEqualTo(1L);
+    assertThat(next).isEqualTo(2L);
+    assertThat(store.state(ROOM).await().top()).isEqualTo(2);
+  }
+
+  @Test
+  void aNewOwnerWithoutTheDedupeCacheStillReturnsTheOriginalSeq() throws Exception {
+    RoomSequencer oldOwner = sequencer(store, options(8, 100));
+    long first = onLoop(() -> oldOwner.send("alice", "m1", "x"));
+    onLoop(() -> oldOwner.send("alice", "m2", "y"));
+
+    RoomSequencer newOwner = sequencer(store, options(8, 100));
+    long retried = onLoop(() -> newOwner.send("alice", "m1", "x"));
+    long fresh = onLoop(() -> newOwner.send("alice", "m3", "z"));
+
+    assertThat(retried).isEqualTo(first);
+    assertThat(fresh).isEqualTo(3L);
+    assertThat(store.after(ROOM, 0, 10).await().messages()).extracting(StoredMessage::clientMsgId)
+        .containsExactly("m1", "m2", "m3");
+  }
+
+  @Test
+  void twoOwnersOfOneRoomAreFencedByTheStoreAndTheRoomStaysGapFree() throws Exception {
+    RoomSequencer a = sequencer(store, options(4, 1000));
+    RoomSequencer b = sequencer(store, options(4, 1000));
+    List<Long> acks = onLoop(() -> Future.all(IntStream.range(0, 60)
+        .mapToObj(i -> (i % 2 == 0 ? a : b).send(i % 2 == 0 ? "ann" : "bob", "m" + i, i)).toList())
+        .map(all -> all.<Long>list()));
+
+    List<StoredMessage> stored = store.after(ROOM, 0, 100).await().messages();
+    assertThat(stored).extracting(StoredMessage::seq).containsExactlyElementsOf(LongStream.rangeClosed(1, 60).boxed().toList());
+    assertThat(acks).doesNotHaveDuplicates();
+    for (int i = 0; i < 60; i++) {
+      StoredMessage m = stored.get((int) (acks.get(i) - 1));
+      assertThat(m.clientMsgId()).as("the ack of m%d names its stored message", i).isEqualTo("m" + i);
+    }
+  }
+
+  @Test
+  void anAppendWhoseOutcomeIsUnknownIsRetriedWithoutGapOrDuplicate() throws Exception {
+    LosesFirstReplyStore lossy = new LosesFirstReplyStore(store);
+    RoomSequencer room = sequencer(lossy, options(16, 100));
+    onLoop(() -> room.subscribe("gw-1/0"));
+    onLoop(() -> room.send("alice", "before", 0));
+    List<Long> seqs = onLoop(() -> {
+      lossy.loseNextReply = true;
+      return Future.all(room.send("alice", "a", 1), room.send("alice", "b", 2)).map(all -> all.<Long>list());
+    });
+    long after = onLoop(() -> room.send("alice", "c", 3));
+
+    assertThat(seqs).containsExactly(2L, 3L);
+    assertThat(after).isEqualTo(4L);
+    assertThat(store.after(ROOM, 0, 10).await().messages()).extracting(StoredMessage::clientMsgId)
+        .containsExactly("before", "a", "b", "c");
+    awaitUntil(() -> fanOut.seqsFor("gw-1/0").size() == 4);
+    assertThat(fanOut.seqsFor("gw-1/0")).as("the committed-but-unacknowledged batch is still fanned out")
+        .containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void aStoreThatThrowsDoesNotWedgeTheRoom() throws Exception {
+    ThrowsOnceStore throwing = new ThrowsOnceStore(store);
+    RoomSequencer room = sequencer(throwing, options(8, 100));
+    long seq = onLoop(() -> room.send("alice", "m1", "x"));
+    assertThat(seq).isEqualTo(1L);
+    assertThat(throwing.thrown).isTrue();
+  }
+
+  @Test
+  void sendsBeyondTheQueueLimitAreRefusedAsOverloaded() throws Exception {
+    HangingStore hanging = new HangingStore(store);
+    RoomSequencer room = sequencer(hanging, new SequencerOptions(1, 2, 100, Duration.ofMillis(10),
+        Duration.ofMillis(100), Duration.ofMinutes(1)));
+    Throwable refused = onLoop(() -> {
+      room.send("u", "in-flight", 0);
+      room.send("u", "queued-1", 1);
+      room.send("u", "queued-2", 2);
+      return room.send("u", "one-too-many", 3).map(seq -> (Throwable) null).otherwise(e -> e);
+    });
+    assertThat(BusError.of(refused)).isEqualTo(BusError.OVERLOADED);
+  }
+
+  @Test
+  void aShardMoveRefusesQueuedSendsWithNotOwnerButAcknowledgesTheBatchInFlight() throws Exception {
+    HangingStore hanging = new HangingStore(store);
+    RoomSequencer room = sequencer(hanging, options(1, 10));
+    List<Future<Long>> sends = new ArrayList<>();
+    onLoop(() -> {
+      sends.add(room.send("u", "in-flight", 0));
+      sends.add(room.send("u", "queued", 1));
+      room.close();
+      hanging.release();
+      return Future.succeededFuture();
+    });
+    awaitUntil(() -> sends.get(0).isComplete() && sends.get(1).isComplete());
+    assertThat(sends.get(0).result()).isEqualTo(1L);
+    assertThat(BusError.of(sends.get(1).cause())).isEqualTo(BusError.NOT_OWNER);
+    assertThatThrownBy(() -> onLoop(() -> room.send("u", "late", 2)))
+        .hasCauseInstanceOf(ReplyException.class);
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private RoomSequencer sequencer(MessageStore s, SequencerOptions o) {
+    return new RoomSequencer(ROOM, s, fanOut, o, vertx, System::currentTimeMillis);
+  }
+
+  private static SequencerOptions options(int maxBatch, int maxPending) {
+    return new SequencerOptions(maxBatch, maxPending, 1000, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMinutes(1));
+  }
+
+  /** Runs {@code action} on the sequencer's event loop and waits for its future. */
+  private <T> T onLoop(Supplier<Future<T>> action) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    loop.runOnContext(v -> action.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        result.complete(ar.result());
+      } else {
+        result.completeExceptionally(ar.cause());
+      }
+    }));
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  private static void awaitUntil(Supplier<Boolean> condition) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 5000;
+    while (!condition.get() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(condition.get()).as("condition reached in time").isTrue();
+  }
+
+  private static final class RecordingFanOut implements FanOut {
+    final List<String[]> deliveries = new CopyOnWriteArrayList<>();
+    final List<Object[]> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void deliver(Collection<String> subscribers, String room, List<StoredMessage> messages) {
+      events.add(new Object[] {List.copyOf(subscribers), List.copyOf(messages)});
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Long> seqsFor(String subscriber) {
+      List<Long> out = new ArrayList<>();
+      for (Object[] e : events) {
+        if (((List<String>) e[0]).contains(subscriber)) {
+          ((List<StoredMessage>) e[1]).forEach(m -> out.add(m.seq()));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Delegates to a real store and counts acks that would precede their commit. */
+  private final class CommitCheckingStore implements MessageStore {
+    final MessageStore delegate;
+    final AtomicInteger ackedBeforeCommit = new AtomicInteger();
+
+    CommitCheckingStore(MessageStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Future<RoomState> state(String room) {
+      return delegate.state(room);
+    }
+
+    @Override
+    public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
+      long topBefore = delegate.state(room).result().top();
+      // Commit asynchronously, on a later turn of the loop, to widen any ack-before-commit window.
+      Promise<AppendResult> p = Promise.promise();
+      vertx.setTimer(1, id -> delegate.append(room, epoch, batch).onComplete(p));
+      return p.future().onSuccess(r -> {
+        if (delegate.state(room).result().top() < topBefore + batch.size() && r instanceof AppendResult.Appended) {
+          ackedBeforeCommit.incrementAndGet();
+        }
+      });
+    }
+
+    @Override
+    public Future<HistoryPage> after(String room, long afterSeq, int limit) {
+      return delegate.after(room, afterSeq, limit);
+    }
+  }
+
+  /** Commits the next append but reports a time-out, as a lost reply on the bus would. */
+  private static final class LosesFirstReplyStore implements MessageStore {
+    final MessageStore delegate;
+    boolean loseNextReply;
+
+    LosesFirstReplyStore(MessageStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Future<RoomState> state(String room) {
+      return delegate.state(room);
+    }
+
+    @Override
+    public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
+      Future<AppendResult> real = delegate.append(room, epoch, batch);
+      if (loseNextReply) {
+        loseNextReply = false;
+        return real.compose(r -> Future.failedFuture(new ReplyException(io.vertx.core.eventbus.ReplyFailure.TIMEOUT, "lost")));
+      }
+      return real;
+    }
+
+    @Override
+    public Future<HistoryPage> after(String room, long afterSeq, int limit) {
+      return delegate.after(room, afterSeq, limit);
+    }
+  }
+
+  /** Throws synchronously from its first append, like a codec failure would. */
+  private static final class ThrowsOnceStore implements MessageStore {
+    final MessageStore delegate;
+    boolean thrown;
+
+    ThrowsOnceStore(MessageStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Future<RoomState> state(String room) {
+      return delegate.state(room);
+    }
+
+    @Override
+    public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
+      if (!thrown) {
+        thrown = true;
+        throw new IllegalStateException("boom");
+      }
+      return delegate.append(room, epoch, batch);
+    }
+
+    @Override
+    public Future<HistoryPage> after(String room, long afterSeq, int limit) {
+      return delegate.after(room, afterSeq, limit);
+    }
+  }
+
+  /** Holds every append until released. */
+  private static final class HangingStore implements MessageStore {
+    final MessageStore delegate;
+    final List<Runnable> held = new ArrayList<>();
+
+    HangingStore(MessageStore delegate) {
+      this.delegate = delegate;
+    }
+
+    void release() {
+      held.forEach(Runnable::run);
+      held.clear();
+    }
+
+    @Override
+    public Future<RoomState> state(String room) {
+      return delegate.state(room);
+    }
+
+    @Override
+    public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
+      Promise<AppendResult> p = Promise.promise();
+      held.add(() -> delegate.append(room, epoch, batch).onComplete(p));
+      return p.future();
+    }
+
+    @Override
+    public Future<HistoryPage> after(String room, long afterSeq, int limit) {
+      return delegate.after(room, afterSeq, limit);
+    }
+  }
+}
