@@ -1,5 +1,7 @@
 package io.switchboard.common.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 
@@ -8,7 +10,8 @@ import java.util.List;
  *
  * @param name cluster name; processes with different names never join each other
  * @param bindHost interface address Hazelcast and the event bus bind to
- * @param publicHost address other members use to reach this one (defaults to {@code bindHost})
+ * @param publicHost address other members use to reach this one (defaults to {@code bindHost};
+ *     {@code auto} means this host's own resolved address, for containers binding {@code 0.0.0.0})
  * @param port first Hazelcast port tried; later ones auto-increment
  * @param members TCP/IP seed members, {@code host} or {@code host:port} (no port ranges)
  * @param eventBusPort event-bus TCP port, 0 for an ephemeral one
@@ -40,14 +43,24 @@ public record ClusterOptions(
 
   public static ClusterOptions from(ConfigSource src) {
     String bindHost = src.string("cluster.bindHost", "127.0.0.1");
+    String publicHost = src.string("cluster.publicHost", "0.0.0.0".equals(bindHost) ? "auto" : bindHost);
     return new ClusterOptions(
         src.string("cluster.name", "switchboard"),
         bindHost,
-        src.string("cluster.publicHost", bindHost),
+        "auto".equals(publicHost) ? ownAddress() : publicHost,
         src.integer("cluster.port", 5701),
         src.list("cluster.members", List.of(bindHost)),
         src.integer("cluster.eventBusPort", 0),
         src.millis("cluster.heartbeatIntervalMs", Duration.ofSeconds(1)),
         src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(6)));
+  }
+
+  /** This host's address as its own name resolves (a container's IP in docker-compose). */
+  private static String ownAddress() {
+    try {
+      return InetAddress.getLocalHost().getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new ConfigException("cluster.publicHost=auto but this host's name does not resolve: " + e.getMessage());
+    }
   }
 }
