@@ -1,9 +1,6 @@
 package io.switchboard.systemtest;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,28 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The foundation's promises, checked on a real cluster of separate JVM processes: 2 gateways,
  * 2 room services, 1 presence, 1 history, joined over Hazelcast on loopback.
  */
-class ChatClusterTest {
-
-  private static ClusterHarness cluster;
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = ClusterHarness.standard(2, 2);
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    if (vertx != null) {
-      vertx.close().await();
-    }
-    if (cluster != null) {
-      List<String> blocked = cluster.blockedThreadWarnings();
-      cluster.close();
-      assertThat(blocked).as("blocked event loop warnings in the cluster logs").isEmpty();
-    }
-  }
+class ChatClusterTest extends ClusterTestBase {
 
   private static String gw(int i) {
     return cluster.gateway(i).wsUrl();

@@ -1,10 +1,7 @@
 package io.switchboard.systemtest;
 
 import io.switchboard.common.shard.ShardMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,31 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Shards move when room-service instances join and leave, while clients keep sending: every room
  * stays gap-free and totally ordered, and every receiver sees exactly the acknowledged messages.
  */
-class ShardRebalanceTest {
+class ShardRebalanceTest extends ClusterTestBase {
 
   private static final int ROOMS = 32;
   private static final int SENDERS = 4;
-
-  private static ClusterHarness cluster;
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = ClusterHarness.standard(2, 2);
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    if (vertx != null) {
-      vertx.close().await();
-    }
-    if (cluster != null) {
-      List<String> blocked = cluster.blockedThreadWarnings();
-      cluster.close();
-      assertThat(blocked).as("blocked event loop warnings in the cluster logs").isEmpty();
-    }
-  }
 
   @Test
   void roomsStayGapFreeAndOrderedWhileAThirdRoomServiceJoinsAndLaterLeaves() throws Exception {

@@ -230,12 +230,11 @@ class RoomSequencerTest {
     }
   }
 
-  /** Delegates to a real store and counts acks that would precede their commit. */
-  private final class CommitCheckingStore implements MessageStore {
+  /** A real store with one behaviour changed by each subclass. */
+  private abstract static class DelegatingStore implements MessageStore {
     final MessageStore delegate;
-    final AtomicInteger ackedBeforeCommit = new AtomicInteger();
 
-    CommitCheckingStore(MessageStore delegate) {
+    DelegatingStore(MessageStore delegate) {
       this.delegate = delegate;
     }
 
@@ -243,6 +242,26 @@ class RoomSequencerTest {
     public Future<RoomState> state(String room) {
       return delegate.state(room);
     }
+
+    @Override
+    public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
+      return delegate.append(room, epoch, batch);
+    }
+
+    @Override
+    public Future<HistoryPage> after(String room, long afterSeq, int limit) {
+      return delegate.after(room, afterSeq, limit);
+    }
+  }
+
+  /** Delegates to a real store and counts acks that would precede their commit. */
+  private final class CommitCheckingStore extends DelegatingStore {
+    final AtomicInteger ackedBeforeCommit = new AtomicInteger();
+
+    CommitCheckingStore(MessageStore delegate) {
+      super(delegate);
+    }
+
 
     @Override
     public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
@@ -257,25 +276,16 @@ class RoomSequencerTest {
       });
     }
 
-    @Override
-    public Future<HistoryPage> after(String room, long afterSeq, int limit) {
-      return delegate.after(room, afterSeq, limit);
-    }
   }
 
   /** Commits the next append but reports a time-out, as a lost reply on the bus would. */
-  private static final class LosesFirstReplyStore implements MessageStore {
-    final MessageStore delegate;
+  private static final class LosesFirstReplyStore extends DelegatingStore {
     boolean loseNextReply;
 
     LosesFirstReplyStore(MessageStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
-    @Override
-    public Future<RoomState> state(String room) {
-      return delegate.state(room);
-    }
 
     @Override
     public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
@@ -287,25 +297,16 @@ class RoomSequencerTest {
       return real;
     }
 
-    @Override
-    public Future<HistoryPage> after(String room, long afterSeq, int limit) {
-      return delegate.after(room, afterSeq, limit);
-    }
   }
 
   /** Throws synchronously from its first append, like a codec failure would. */
-  private static final class ThrowsOnceStore implements MessageStore {
-    final MessageStore delegate;
+  private static final class ThrowsOnceStore extends DelegatingStore {
     boolean thrown;
 
     ThrowsOnceStore(MessageStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
-    @Override
-    public Future<RoomState> state(String room) {
-      return delegate.state(room);
-    }
 
     @Override
     public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
@@ -316,19 +317,14 @@ class RoomSequencerTest {
       return delegate.append(room, epoch, batch);
     }
 
-    @Override
-    public Future<HistoryPage> after(String room, long afterSeq, int limit) {
-      return delegate.after(room, afterSeq, limit);
-    }
   }
 
   /** Holds every append until released. */
-  private static final class HangingStore implements MessageStore {
-    final MessageStore delegate;
+  private static final class HangingStore extends DelegatingStore {
     final List<Runnable> held = new ArrayList<>();
 
     HangingStore(MessageStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     void release() {
@@ -336,10 +332,6 @@ class RoomSequencerTest {
       held.clear();
     }
 
-    @Override
-    public Future<RoomState> state(String room) {
-      return delegate.state(room);
-    }
 
     @Override
     public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
@@ -348,9 +340,5 @@ class RoomSequencerTest {
       return p.future();
     }
 
-    @Override
-    public Future<HistoryPage> after(String room, long afterSeq, int limit) {
-      return delegate.after(room, afterSeq, limit);
-    }
   }
 }
