@@ -56,15 +56,15 @@ public final class GatewayVerticle extends VerticleBase {
     EventBusMessageStore history = new EventBusMessageStore(vertx.eventBus(), options.historyTimeout());
     RoomStreams streams = new RoomStreams(vertx, rooms, history, subscriberId, options.historyPageSize(),
         options.maxHeldMessages());
+    PresenceReporter presence = new PresenceReporter(vertx, subscriberId, options.presenceInterval(), sessions);
+    presence.start();
     SessionContext ctx = new SessionContext(vertx, options, tokens, rooms, streams, history,
-        new PresenceClient(vertx.eventBus(), options.requestTimeout()), sessions);
+        new PresenceClient(vertx.eventBus(), options.requestTimeout()), presence, sessions);
 
     membership = cluster.onChange(() -> {
       rooms.refresh();
       streams.onMembershipChange();
     });
-    PresenceReporter presence = new PresenceReporter(vertx.eventBus(), subscriberId, options.presenceInterval(), sessions);
-    vertx.setPeriodic(options.presenceInterval().toMillis(), id -> presence.report());
 
     Router router = Router.router(vertx);
     router.get("/ws/v" + Frames.PROTOCOL_VERSION).handler(rc -> upgrade(rc, ctx));

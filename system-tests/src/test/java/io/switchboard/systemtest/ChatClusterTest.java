@@ -200,6 +200,23 @@ class ChatClusterTest extends ClusterTestBase {
   }
 
   @Test
+  void joiningARoomTwiceOnOneConnectionAnswersJoinedAgainAndReplaysNothing() throws Exception {
+    String room = "rejoin";
+    ChatClient c = ChatClient.connect(vertx, gw(0), "twice");
+    c.send(new JsonObject().put("type", "join").put("room", room).put("ref", "first"));
+    JsonObject concurrent = c.request(new JsonObject().put("type", "join").put("room", room));
+    assertThat(concurrent.getString("type")).isEqualTo("joined");
+    assertThat(concurrent.getString("epoch")).isNotBlank();
+    c.sendAll(room, ids("r", 2), Duration.ofSeconds(10));
+    c.awaitMessages(room, 2, Duration.ofSeconds(10));
+    JsonObject again = c.request(new JsonObject().put("type", "join").put("room", room));
+    assertThat(again.getLong("seq")).isEqualTo(2L);
+    Thread.sleep(300);
+    assertThat(c.messages(room)).hasSize(2);
+    c.close();
+  }
+
+  @Test
   void presenceListsTheUsersOnlineInARoomAcrossGateways() throws Exception {
     String room = "presence";
     ChatClient ann = ChatClient.connect(vertx, gw(0), "ann");

@@ -3,7 +3,7 @@ package io.switchboard.gateway.presence;
 import io.switchboard.common.bus.Addresses;
 import io.switchboard.common.bus.PresenceProtocol;
 import io.switchboard.gateway.ws.ClientSession;
-import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -14,21 +14,41 @@ import java.util.TreeSet;
 
 /**
  * Sends one batched heartbeat per gateway instance: the full room -> users snapshot of its
- * sessions, not one message per client. The presence service expires a gateway whose heartbeats
- * stop after {@code ttl}.
+ * sessions, not one message per client. It reports every interval, and soon after a join or leave
+ * (debounced, so a burst of joins is one report). The presence service expires a gateway whose
+ * heartbeats stop after {@code ttl}.
  */
 public final class PresenceReporter {
 
-  private final EventBus bus;
-  private final String gatewayId;
-  private final Duration ttl;
-  private final Collection<ClientSession> sessions;
+  private static final long DEBOUNCE_MS = 100;
 
-  public PresenceReporter(EventBus bus, String gatewayId, Duration interval, Collection<ClientSession> sessions) {
-    this.bus = bus;
+  private final Vertx vertx;
+  private final String gatewayId;
+  private final Duration interval;
+  private final Collection<ClientSession> sessions;
+  private boolean reportScheduled;
+
+  public PresenceReporter(Vertx vertx, String gatewayId, Duration interval, Collection<ClientSession> sessions) {
+    this.vertx = vertx;
     this.gatewayId = gatewayId;
-    this.ttl = interval.multipliedBy(3);
+    this.interval = interval;
     this.sessions = sessions;
+  }
+
+  /** Reports every interval from now on. */
+  public void start() {
+    vertx.setPeriodic(interval.toMillis(), id -> report());
+  }
+
+  /** A session joined or left a room: report shortly. */
+  public void changed() {
+    if (!reportScheduled) {
+      reportScheduled = true;
+      vertx.setTimer(DEBOUNCE_MS, id -> {
+        reportScheduled = false;
+        report();
+      });
+    }
   }
 
   public void report() {
@@ -40,6 +60,7 @@ public final class PresenceReporter {
         }
       }
     }
-    bus.publish(Addresses.PRESENCE_HEARTBEAT, PresenceProtocol.heartbeat(gatewayId, ttl.toMillis(), rooms));
+    vertx.eventBus().publish(Addresses.PRESENCE_HEARTBEAT,
+        PresenceProtocol.heartbeat(gatewayId, interval.multipliedBy(3).toMillis(), rooms));
   }
 }

@@ -148,8 +148,14 @@ public final class ClientSession {
     ClientFrame.Since since = f.since();
     RoomMembership existing = memberships.get(room);
     if (existing != null) {
-      RoomStream stream = ctx.streams().get(room);
-      write(Frames.joined(f.ref(), room, existing.nextSeq() - 1, stream == null ? null : stream.epoch(), null));
+      // Already joined (or joining): answer with the position once it is known, replay nothing.
+      existing.started().onComplete(ar -> {
+        if (ar.succeeded()) {
+          write(Frames.joined(f.ref(), room, existing.nextSeq() - 1, existing.epoch(), null));
+        } else {
+          failure(f.ref(), null, ar.cause());
+        }
+      });
       return;
     }
     if (memberships.size() >= ctx.options().maxRoomsPerConnection()) {
@@ -166,9 +172,11 @@ public final class ClientSession {
       if (ar.failed()) {
         memberships.remove(room);
         ctx.streams().leave(room, membership);
+        membership.failStart(ar.cause());
         failure(f.ref(), null, ar.cause());
         return;
       }
+      ctx.presenceReports().changed();
       RoomStream stream = ar.result();
       long top = stream.lastSeq();
       if (since == null) {
@@ -194,6 +202,7 @@ public final class ClientSession {
     }
     membership.close();
     ctx.streams().leave(room, membership);
+    ctx.presenceReports().changed();
     write(Frames.left(f.ref(), room));
   }
 
@@ -319,8 +328,11 @@ public final class ClientSession {
       m.close();
       ctx.streams().leave(room, m);
     });
-    memberships.clear();
     drainWaiters.clear();
     ctx.sessions().remove(this);
+    if (!memberships.isEmpty()) {
+      memberships.clear();
+      ctx.presenceReports().changed();
+    }
   }
 }

@@ -5,6 +5,8 @@ import io.switchboard.common.history.MessageStore;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.protocol.Frames;
 import io.switchboard.gateway.room.RoomStream;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,7 @@ final class RoomMembership implements RoomStream.Member {
   private final int maxHeld;
   private final ArrayDeque<StoredMessage> held = new ArrayDeque<>();
 
+  private final Promise<Void> started = Promise.promise();
   private long nextSeq;
   private boolean live;
   private boolean heldOverflow;
@@ -46,6 +49,7 @@ final class RoomMembership implements RoomStream.Member {
     this.epoch = epoch;
     this.nextSeq = top + 1;
     this.live = true;
+    started.tryComplete();
     flushHeld();
   }
 
@@ -54,12 +58,27 @@ final class RoomMembership implements RoomStream.Member {
     this.epoch = epoch;
     this.nextSeq = since + 1;
     this.live = false;
+    started.tryComplete();
     fetchPage();
+  }
+
+  /** Completes once the join resolved its starting position (fails if the join failed). */
+  Future<Void> started() {
+    return started.future();
+  }
+
+  void failStart(Throwable cause) {
+    started.tryFail(cause);
+  }
+
+  String epoch() {
+    return epoch;
   }
 
   void close() {
     closed = true;
     held.clear();
+    started.tryFail("left");
   }
 
   long nextSeq() {

@@ -4,6 +4,7 @@ import io.switchboard.common.history.MessageStore;
 import io.switchboard.gateway.GatewayOptions;
 import io.switchboard.gateway.auth.TokenVerifier;
 import io.switchboard.gateway.presence.PresenceClient;
+import io.switchboard.gateway.presence.PresenceReporter;
 import io.switchboard.gateway.room.RoomClient;
 import io.switchboard.gateway.room.RoomStreams;
 import io.vertx.core.Vertx;
@@ -23,5 +24,6 @@ public record SessionContext(
     RoomStreams streams,
     MessageStore history,
     PresenceClient presence,
+    PresenceReporter presenceReports,
     Set<ClientSession> sessions) {
 }
