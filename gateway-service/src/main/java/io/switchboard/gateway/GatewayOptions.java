@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param host public interface for WebSockets and the chat page
  * @param port public port
  * @param instances gateway verticle instances (each one is a fan-out subscriber)
- * @param maxFrameBytes largest accepted client text frame; larger gets {@code too_large}
+ * @param maxFrameChars largest accepted client text frame, in characters; larger gets {@code too_large}
  * @param maxRoomsPerConnection rooms one connection may join
  * @param maxOutboundBytes per-socket outbound buffer; a socket that fills it is closed as a slow consumer
  * @param helloTimeout time a new connection has to say hello
@@ -28,7 +28,7 @@ public record GatewayOptions(
     String host,
     int port,
     int instances,
-    int maxFrameBytes,
+    int maxFrameChars,
     int maxRoomsPerConnection,
     int maxOutboundBytes,
     Duration helloTimeout,
@@ -51,7 +51,7 @@ public record GatewayOptions(
         src.string("gateway.host", "0.0.0.0"),
         src.integer("gateway.port", 8080),
         src.integer("gateway.instances", 1),
-        src.integer("gateway.maxFrameBytes", 16 * 1024),
+        src.integer("gateway.maxFrameChars", 16 * 1024),
         src.integer("gateway.maxRoomsPerConnection", 100),
         src.integer("gateway.maxOutboundBytes", 512 * 1024),
         src.millis("gateway.helloTimeoutMs", Duration.ofSeconds(10)),

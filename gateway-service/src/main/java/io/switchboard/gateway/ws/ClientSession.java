@@ -89,9 +89,9 @@ public final class ClientSession {
     try {
       frame = ClientFrame.parse(text);
       ref = frame.ref();
-      if (text.length() > ctx.options().maxFrameBytes()) {
+      if (text.length() > ctx.options().maxFrameChars()) {
         throw new ProtocolException(ErrorCode.TOO_LARGE,
-            "frame is " + text.length() + " chars, limit " + ctx.options().maxFrameBytes());
+            "frame is " + text.length() + " chars, limit " + ctx.options().maxFrameChars());
       }
       dispatch(frame);
     } catch (ProtocolException e) {
