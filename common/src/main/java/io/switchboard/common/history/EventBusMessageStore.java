@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 /** A {@link MessageStore} that is the history service, reached over the clustered event bus. */
@@ -36,6 +37,18 @@ public final class EventBusMessageStore implements MessageStore {
   public Future<HistoryPage> after(String room, long afterSeq, int limit) {
     return request(Addresses.HISTORY_PAGE, HistoryProtocol.pageRequest(room, afterSeq, limit))
         .map(HistoryProtocol::decodePage);
+  }
+
+  @Override
+  public Future<HistoryPage> before(String room, long beforeSeq, int limit) {
+    return request(Addresses.HISTORY_PAGE, HistoryProtocol.pageBeforeRequest(room, beforeSeq, limit))
+        .map(HistoryProtocol::decodePage);
+  }
+
+  /** Retention runs inside the history service, next to its store. */
+  @Override
+  public Future<Long> applyRetention(RetentionRule rule, Collection<String> longerPrefixes, long nowMillis) {
+    return Future.failedFuture(new UnsupportedOperationException("retention runs in the history service"));
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {

@@ -8,8 +8,10 @@ import java.util.List;
  * @param messages the page, ascending by seq
  * @param top the room's top seq at read time
  * @param epoch the room's lineage
+ * @param firstSeq the lowest seq the store still retains ({@code top + 1} when it retains none);
+ *     seqs below it were removed by retention
  */
-public record HistoryPage(List<StoredMessage> messages, long top, String epoch) {
+public record HistoryPage(List<StoredMessage> messages, long top, String epoch, long firstSeq) {
 
   public HistoryPage {
     messages = List.copyOf(messages);

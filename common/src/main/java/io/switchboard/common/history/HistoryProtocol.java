@@ -31,6 +31,10 @@ public final class HistoryProtocol {
     return new JsonObject().put("room", room).put("after", afterSeq).put("limit", limit);
   }
 
+  public static JsonObject pageBeforeRequest(String room, long beforeSeq, int limit) {
+    return new JsonObject().put("room", room).put("before", beforeSeq).put("limit", limit);
+  }
+
   public static List<StoredMessage> messages(JsonArray array) {
     List<StoredMessage> out = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
@@ -57,11 +61,13 @@ public final class HistoryProtocol {
     return new JsonObject()
         .put("messages", messagesJson(page.messages()))
         .put("top", page.top())
-        .put("epoch", page.epoch());
+        .put("epoch", page.epoch())
+        .put("firstSeq", page.firstSeq());
   }
 
   public static HistoryPage decodePage(JsonObject json) {
-    return new HistoryPage(messages(json.getJsonArray("messages")), json.getLong("top"), json.getString("epoch"));
+    return new HistoryPage(messages(json.getJsonArray("messages")), json.getLong("top"), json.getString("epoch"),
+        json.getLong("firstSeq", 1L));
   }
 
   public static JsonObject encode(AppendResult result) {

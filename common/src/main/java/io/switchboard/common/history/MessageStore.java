@@ -2,12 +2,14 @@ package io.switchboard.common.history;
 
 import io.vertx.core.Future;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
  * The durable record of every room: the source of truth for replay and the fence that keeps seqs
- * unique. Implementations: {@link InMemoryMessageStore} (tests, the foundation's history service)
- * and {@link EventBusMessageStore} (a client for the history service).
+ * unique. Implementations: {@link InMemoryMessageStore} (tests), the history service's embedded
+ * (SQLite) and PostgreSQL stores, and {@link EventBusMessageStore} (a client for the history
+ * service). {@code MessageStoreContract} is the test suite all of them pass.
  */
 public interface MessageStore {
 
@@ -24,4 +26,16 @@ public interface MessageStore {
 
   /** Up to {@code limit} messages with seq greater than {@code afterSeq}, ascending. */
   Future<HistoryPage> after(String room, long afterSeq, int limit);
+
+  /** The last {@code limit} messages with seq less than {@code beforeSeq}, ascending. */
+  Future<HistoryPage> before(String room, long beforeSeq, int limit);
+
+  /**
+   * Applies one retention rule to every room it governs (rooms under a longer prefix in
+   * {@code longerPrefixes} follow their own rule). Removes whole prefixes of a room's history only,
+   * so what remains stays gap-free, and never changes a room's top or epoch.
+   *
+   * @return how many messages were removed
+   */
+  Future<Long> applyRetention(RetentionRule rule, Collection<String> longerPrefixes, long nowMillis);
 }

@@ -1,8 +1,12 @@
 package io.switchboard.common.history;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +20,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public abstract class MessageStoreContract {
 
+  private static final long BASE_TS = 1_700_000_000_000L;
+
   protected MessageStore store;
   private String room;
 
   protected abstract MessageStore newStore() throws Exception;
+
+  /**
+   * Closes the store and opens it again on the same data, for stores that keep data across
+   * restarts; null (the default) for those that do not.
+   */
+  protected MessageStore reopen() throws Exception {
+    return null;
+  }
 
   @BeforeEach
   void setUp() throws Exception {
@@ -43,6 +57,8 @@ public abstract class MessageStoreContract {
     HistoryPage page = store.after(room, 0, 10).await();
     assertThat(page.messages()).extracting(StoredMessage::seq).containsExactly(1L, 2L, 3L);
     assertThat(page.messages()).extracting(StoredMessage::clientMsgId).containsExactly("a", "b", "c");
+    assertThat(page.messages()).as("every field survives the store, bodies of every JSON kind included")
+        .containsExactlyElementsOf(batch(1, "alice", "a", "b", "c"));
     assertThat(page.top()).isEqualTo(3);
   }
 
@@ -110,10 +126,97 @@ public abstract class MessageStoreContract {
     assertThat(store.state(other).await().top()).isEqualTo(1);
   }
 
+  @Test
+  void pagesReportTheRoomsTopEpochAndFirstRetainedSeq() {
+    HistoryPage empty = store.after(room, 0, 10).await();
+    assertThat(empty.top()).isZero();
+    assertThat(empty.firstSeq()).isEqualTo(1);
+    String epoch = store.state(room).await().epoch();
+    store.append(room, epoch, batch(1, "u", ids(4))).await();
+    HistoryPage page = store.after(room, 2, 1).await();
+    assertThat(page.top()).isEqualTo(4);
+    assertThat(page.epoch()).isEqualTo(epoch);
+    assertThat(page.firstSeq()).isEqualTo(1);
+  }
+
+  @Test
+  void beforePagesEndJustBelowTheGivenSeqInAscendingOrder() {
+    String epoch = store.state(room).await().epoch();
+    store.append(room, epoch, batch(1, "u", ids(10))).await();
+    assertThat(store.before(room, 8, 3).await().messages()).extracting(StoredMessage::seq).containsExactly(5L, 6L, 7L);
+    assertThat(store.before(room, 3, 10).await().messages()).extracting(StoredMessage::seq).containsExactly(1L, 2L);
+    assertThat(store.before(room, Long.MAX_VALUE, 2).await().messages()).extracting(StoredMessage::seq).containsExactly(9L, 10L);
+    assertThat(store.before(room, 1, 10).await().messages()).isEmpty();
+  }
+
+  @Test
+  void retentionByCountKeepsTheNewestMessagesAndNeverTheTopOrEpoch() {
+    String kept = room + ":kept";
+    String epoch = store.state(kept).await().epoch();
+    store.append(kept, epoch, batch(kept, 1, "u", ids(10))).await();
+
+    long removed = store.applyRetention(new RetentionRule(room + ":", 4, Duration.ZERO), List.of(), now()).await();
+
+    assertThat(removed).isEqualTo(6);
+    HistoryPage page = store.after(kept, 0, 100).await();
+    assertThat(page.messages()).extracting(StoredMessage::seq).containsExactly(7L, 8L, 9L, 10L);
+    assertThat(page.firstSeq()).isEqualTo(7);
+    assertThat(store.state(kept).await()).isEqualTo(new RoomState(10, epoch));
+    assertThat(store.append(kept, epoch, batch(kept, 11, "u", "next")).await())
+        .isEqualTo(new AppendResult.Appended(11, epoch));
+  }
+
+  @Test
+  void retentionByAgeDropsOnlyOlderMessages() {
+    String aged = room + ":aged";
+    String epoch = store.state(aged).await().epoch();
+    store.append(aged, epoch, batch(aged, 1, "u", ids(10))).await();
+    // Message n has ts BASE + n; keep those no older than 5 ms at BASE + 11.
+    store.applyRetention(new RetentionRule(room + ":", 0, Duration.ofMillis(5)), List.of(), BASE_TS + 11).await();
+    assertThat(store.after(aged, 0, 100).await().messages()).extracting(StoredMessage::seq)
+        .containsExactly(6L, 7L, 8L, 9L, 10L);
+  }
+
+  @Test
+  void aRoomFollowsTheRuleWithTheLongestMatchingPrefix() {
+    String general = room + ":general";
+    String special = room + ":vip:lounge";
+    for (String r : List.of(general, special)) {
+      store.append(r, store.state(r).await().epoch(), batch(r, 1, "u", ids(10))).await();
+    }
+    List<String> prefixes = List.of(room + ":", room + ":vip:");
+    store.applyRetention(new RetentionRule(room + ":", 2, Duration.ZERO), prefixes, now()).await();
+    store.applyRetention(new RetentionRule(room + ":vip:", 5, Duration.ZERO), prefixes, now()).await();
+    assertThat(store.after(general, 0, 100).await().messages()).hasSize(2);
+    assertThat(store.after(special, 0, 100).await().messages()).hasSize(5);
+  }
+
+  @Test
+  void aReopenedStoreStillHasEveryMessageInTheSameEpoch() throws Exception {
+    String epoch = store.state(room).await().epoch();
+    store.append(room, epoch, batch(1, "u", ids(5))).await();
+    MessageStore reopened = reopen();
+    Assumptions.assumeTrue(reopened != null, "this store does not outlive its process");
+    store = reopened;
+    assertThat(store.state(room).await()).isEqualTo(new RoomState(5, epoch));
+    assertThat(store.after(room, 0, 10).await().messages()).extracting(StoredMessage::clientMsgId)
+        .containsExactly(ids(5));
+    assertThat(store.append(room, epoch, batch(6, "u", "id-0")).await())
+        .as("deduplication survives the restart").isEqualTo(new AppendResult.Duplicates(Map.of(0, 1L), 5, epoch));
+  }
+
+  private static long now() {
+    return BASE_TS + 1_000;
+  }
+
   private List<StoredMessage> batch(long firstSeq, String sender, String... clientMsgIds) {
+    return batch(room, firstSeq, sender, clientMsgIds);
+  }
+
+  private static List<StoredMessage> batch(String room, long firstSeq, String sender, String... clientMsgIds) {
     List<StoredMessage> out = new ArrayList<>();
     for (int i = 0; i < clientMsgIds.length; i++) {
-      out.add(msg(firstSeq + i, sender, clientMsgIds[i]));
+      out.add(msg(room, firstSeq + i, sender, clientMsgIds[i]));
     }
     return out;
   }
@@ -122,8 +225,14 @@ public abstract class MessageStoreContract {
     return msg(room, seq, sender, clientMsgId);
   }
 
+  /** Bodies are JSON values of every kind the protocol allows. */
   private static StoredMessage msg(String room, long seq, String sender, String clientMsgId) {
-    return new StoredMessage(room, seq, sender, clientMsgId, "body of " + clientMsgId, 1_700_000_000_000L + seq);
+    Object body = switch ((int) (seq % 3)) {
+      case 0 -> "body of " + clientMsgId;
+      case 1 -> new JsonObject().put("text", "body of " + clientMsgId).put("n", seq);
+      default -> new JsonArray().add(seq).add(true);
+    };
+    return new StoredMessage(room, seq, sender, clientMsgId, body, BASE_TS + seq);
   }
 
   private static String[] ids(int n) {

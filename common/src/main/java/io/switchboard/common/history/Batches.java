@@ -1,0 +1,30 @@
+package io.switchboard.common.history;
+
+import java.util.List;
+import java.util.UUID;
+
+/** Checks and helpers every {@link MessageStore} implementation shares. */
+public final class Batches {
+
+  private Batches() {
+  }
+
+  /** Rejects a batch that is empty, belongs to another room or whose seqs are not consecutive. */
+  public static void requireContiguous(String room, List<StoredMessage> batch) {
+    if (batch.isEmpty()) {
+      throw new IllegalArgumentException("empty batch");
+    }
+    long first = batch.get(0).seq();
+    for (int i = 0; i < batch.size(); i++) {
+      StoredMessage m = batch.get(i);
+      if (!m.room().equals(room) || m.seq() != first + i) {
+        throw new IllegalArgumentException("batch for " + room + " must hold consecutive seqs of that room");
+      }
+    }
+  }
+
+  /** A fresh epoch: names a new history lineage of a room. */
+  public static String newEpoch() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+}
