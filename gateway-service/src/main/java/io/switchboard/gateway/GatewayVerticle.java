@@ -8,6 +8,7 @@ import io.switchboard.common.protocol.CloseCode;
 import io.switchboard.common.protocol.Frames;
 import io.switchboard.common.shard.ShardMap;
 import io.switchboard.gateway.auth.TokenVerifier;
+import io.switchboard.gateway.http.HistoryApi;
 import io.switchboard.gateway.presence.PresenceClient;
 import io.switchboard.gateway.presence.PresenceReporter;
 import io.switchboard.gateway.room.EventBusRoomClient;
@@ -69,6 +70,7 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/ws/v" + Frames.PROTOCOL_VERSION).handler(rc -> upgrade(rc, ctx));
     router.get("/ws/:version").handler(this::unsupportedVersion);
+    router.get("/api/v1/rooms/:room/messages").handler(new HistoryApi(history, tokens)::handle);
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     HttpServerOptions http = new HttpServerOptions()

@@ -75,16 +75,24 @@ final class ClusterHarness implements AutoCloseable {
   private final Path logDir;
   private final Map<String, Proc> procs = new LinkedHashMap<>();
   private final Map<Kind, Integer> counts = new LinkedHashMap<>();
+  private final Map<String, String> env;
 
-  ClusterHarness() throws IOException {
+  /**
+   * @param env extra environment for every process (settings such as retention rules). By
+   *     default the history service uses an embedded SQLite file in the cluster's log folder, so a
+   *     restarted history process finds its data again.
+   */
+  ClusterHarness(Map<String, String> env) throws IOException {
     this.hazelcastBase = freePortBlock(20);
-    this.logDir = Path.of("target", "cluster-logs", clusterName);
+    this.logDir = Path.of("target", "cluster-logs", clusterName).toAbsolutePath();
     Files.createDirectories(logDir);
+    this.env = new LinkedHashMap<>(Map.of("SWITCHBOARD_HISTORY_SQLITE_PATH", logDir.resolve("history.db").toString()));
+    this.env.putAll(env);
   }
 
   /** Starts the standard topology: history first (the seed), then the rest in parallel; waits for all. */
-  static ClusterHarness standard(int gateways, int rooms) throws Exception {
-    ClusterHarness h = new ClusterHarness();
+  static ClusterHarness standard(int gateways, int rooms, Map<String, String> env) throws Exception {
+    ClusterHarness h = new ClusterHarness(env);
     try {
       h.awaitReady(h.start(Kind.HISTORY));
       List<Proc> rest = new ArrayList<>();
@@ -123,6 +131,7 @@ final class ClusterHarness implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
+    env.putAll(this.env);
     env.put("SWITCHBOARD_CLUSTER_NAME", clusterName);
     env.put("SWITCHBOARD_CLUSTER_PORT", String.valueOf(hazelcastBase + procs.size()));
     env.put("SWITCHBOARD_CLUSTER_MEMBERS", "127.0.0.1:" + hazelcastBase + ",127.0.0.1:" + (hazelcastBase + 1));
@@ -166,6 +175,12 @@ final class ClusterHarness implements AutoCloseable {
 
   Proc gateway(int index) {
     return all(Kind.GATEWAY).get(index);
+  }
+
+  /** Kills a process the hard way (SIGKILL): no shutdown hook, no goodbye to the cluster. */
+  void kill(Proc p) throws InterruptedException {
+    p.process.destroyForcibly();
+    p.process.waitFor();
   }
 
   /** Log lines, across every process, that report a blocked event loop. */

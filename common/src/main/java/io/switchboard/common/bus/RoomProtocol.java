@@ -33,9 +33,9 @@ public final class RoomProtocol {
     return new JsonObject().put("top", top).put("epoch", epoch);
   }
 
-  /** One fan-out event: the messages of one committed batch of one room, ascending by seq. */
-  public static JsonObject delivery(String room, List<StoredMessage> messages) {
-    return new JsonObject().put("room", room).put("messages", HistoryProtocol.messagesJson(messages));
+  /** One fan-out event: the messages of one committed batch of one room, ascending by seq, and their epoch. */
+  public static JsonObject delivery(String room, String epoch, List<StoredMessage> messages) {
+    return new JsonObject().put("room", room).put("epoch", epoch).put("messages", HistoryProtocol.messagesJson(messages));
   }
 
   public static List<StoredMessage> deliveredMessages(JsonObject delivery) {

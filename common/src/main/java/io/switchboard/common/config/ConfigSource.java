@@ -142,6 +142,26 @@ public final class ConfigSource {
     return split(String.valueOf(v));
   }
 
+  /** A JSON array: from the file as is, or from the environment as JSON text. */
+  public JsonArray jsonArray(String key, JsonArray def) {
+    String fromEnv = env.get(envName(key));
+    if (fromEnv != null) {
+      try {
+        return new JsonArray(fromEnv);
+      } catch (DecodeException | ClassCastException e) {
+        throw invalid(key, fromEnv, "a JSON array");
+      }
+    }
+    Object v = lookup(key);
+    if (v == null) {
+      return def;
+    }
+    if (v instanceof JsonArray array) {
+      return array;
+    }
+    throw invalid(key, String.valueOf(v), "a JSON array");
+  }
+
   private static List<String> split(String s) {
     return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
   }

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Collection;
+import java.util.List;
 
 /** Builders for the server-to-client frames of protocol version 1 (see docs/protocol.md). */
 public final class Frames {
@@ -28,11 +29,19 @@ public final class Frames {
     return withRef(f, ref);
   }
 
-  public static JsonObject recovered(String room, long seq, String epoch, boolean recovered, Long missingFrom, Long missingTo) {
+  /**
+   * The end of a replay. {@code recovered} is true only if every message after the client's
+   * position was delivered; otherwise {@code missing} lists the seq ranges that are gone.
+   *
+   * @param missing inclusive {@code [from, to]} ranges no longer retained, in order
+   */
+  public static JsonObject recovered(String room, long seq, String epoch, boolean recovered, List<long[]> missing) {
     JsonObject f = new JsonObject().put("type", "recovered").put("room", room).put("seq", seq)
         .put("epoch", epoch).put("recovered", recovered);
-    if (missingFrom != null) {
-      f.put("missing", new JsonObject().put("from", missingFrom).put("to", missingTo));
+    if (!missing.isEmpty()) {
+      JsonArray ranges = new JsonArray();
+      missing.forEach(r -> ranges.add(new JsonObject().put("from", r[0]).put("to", r[1])));
+      f.put("missing", ranges);
     }
     return f;
   }

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.room;
 
+import io.switchboard.common.history.HistoryPage;
 import io.switchboard.common.history.MessageStore;
 import io.switchboard.common.history.StoredMessage;
 import io.vertx.core.Future;
@@ -22,6 +23,9 @@ public final class RoomStream {
   /** A local receiver of the room's messages (one socket's membership). */
   public interface Member {
     void onMessage(StoredMessage message);
+
+    /** The room's history was lost and a new lineage began: seqs restart at 1 under {@code epoch}. */
+    void onLineageChange(String epoch);
   }
 
   private static final Logger log = LoggerFactory.getLogger(RoomStream.class);
@@ -41,6 +45,7 @@ public final class RoomStream {
   private String epoch;
   private String owner;
   private boolean repairing;
+  private boolean verifyingLineage;
   private long repairs;
   private Future<RoomStream> started;
 
@@ -105,16 +110,28 @@ public final class RoomStream {
     drain();
   }
 
-  /** The owner reports {@code top} (re-subscription after a shard move): repair up to it. */
-  void noteTop(long top) {
+  /** The owner reports its state (re-subscription after a shard move): repair up to its top. */
+  void noteState(long top, String ownerEpoch) {
+    if (ready && !ownerEpoch.equals(epoch)) {
+      verifyLineage();
+      return;
+    }
+    noteTop(top);
+  }
+
+  private void noteTop(long top) {
     highestSeen = Math.max(highestSeen, top);
     if (ready && lastSeq < highestSeen) {
       repair();
     }
   }
 
-  /** A fanned-out message arrived from the owner. */
-  void accept(StoredMessage m) {
+  /** A fanned-out message of lineage {@code messageEpoch} arrived from the owner. */
+  void accept(StoredMessage m, String messageEpoch) {
+    if (ready && messageEpoch != null && !messageEpoch.equals(epoch)) {
+      verifyLineage();
+      return;
+    }
     if (ready && m.seq() <= lastSeq) {
       return;
     }
@@ -150,6 +167,39 @@ public final class RoomStream {
     }
   }
 
+  /**
+   * A delivery or reply named another epoch. The history service is the authority on the room's
+   * lineage: if it really changed, every member restarts from the new lineage; otherwise the odd
+   * message was a stale one and is ignored.
+   */
+  private void verifyLineage() {
+    if (verifyingLineage) {
+      return;
+    }
+    verifyingLineage = true;
+    history.after(room, 0, 0).onComplete(ar -> {
+      verifyingLineage = false;
+      if (ar.failed()) {
+        vertx.setTimer(REPAIR_RETRY_MS, id -> verifyLineage());
+        return;
+      }
+      HistoryPage page = ar.result();
+      if (page.epoch().equals(epoch)) {
+        return;
+      }
+      log.atWarn().addKeyValue("room", room).addKeyValue("epoch", page.epoch()).addKeyValue("previousEpoch", epoch)
+          .log("room history lineage changed; members restart from the new lineage");
+      epoch = page.epoch();
+      lastSeq = 0;
+      highestSeen = 0;
+      pending.clear();
+      for (Member member : List.copyOf(members)) {
+        member.onLineageChange(epoch);
+      }
+      noteTop(page.top());
+    });
+  }
+
   private void repair() {
     if (repairing) {
       return;
@@ -168,14 +218,25 @@ public final class RoomStream {
         vertx.setTimer(REPAIR_RETRY_MS, id -> noteTop(highestSeen));
         return;
       }
-      for (StoredMessage m : ar.result().messages()) {
+      HistoryPage page = ar.result();
+      if (!page.epoch().equals(epoch)) {
+        verifyLineage();
+        return;
+      }
+      if (page.firstSeq() > lastSeq + 1) {
+        // Retention removed the hole: skip it; members notice the jump and report it as missing.
+        log.atWarn().addKeyValue("room", room).addKeyValue("after", lastSeq).addKeyValue("firstSeq", page.firstSeq())
+            .log("gap no longer retained in history; skipping it");
+        lastSeq = page.firstSeq() - 1;
+      }
+      for (StoredMessage m : page.messages()) {
         if (m.seq() == lastSeq + 1) {
           deliver(m);
         }
       }
       drain();
       if (lastSeq < highestSeen) {
-        if (lastSeq == from) {
+        if (lastSeq == from && page.firstSeq() <= from + 1) {
           // History did not have it yet; should not happen (commit precedes fan-out) but never spin.
           vertx.setTimer(REPAIR_RETRY_MS, id -> noteTop(highestSeen));
         } else {

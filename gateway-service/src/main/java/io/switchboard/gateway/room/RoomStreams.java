@@ -76,9 +76,9 @@ public final class RoomStreams {
     if (stream == null) {
       return;
     }
-    List<StoredMessage> messages = RoomProtocol.deliveredMessages(event);
-    for (StoredMessage m : messages) {
-      stream.accept(m);
+    String epoch = event.getString("epoch");
+    for (StoredMessage m : RoomProtocol.deliveredMessages(event)) {
+      stream.accept(m, epoch);
     }
   }
 
@@ -128,7 +128,7 @@ public final class RoomStreams {
         return;
       }
       if (ar.succeeded()) {
-        stream.noteTop(ar.result().top());
+        stream.noteState(ar.result().top(), ar.result().epoch());
       } else if (Objects.equals(owner, rooms.ownerOf(room))) {
         log.atWarn().addKeyValue("room", room).log("re-announce failed, retrying: {}", ar.cause().toString());
         vertx.setTimer(RESUBSCRIBE_RETRY_MS, id -> {

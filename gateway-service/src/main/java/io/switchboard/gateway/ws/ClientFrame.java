@@ -1,10 +1,10 @@
 package io.switchboard.gateway.ws;
 
 import io.switchboard.common.protocol.ErrorCode;
+import io.switchboard.common.protocol.Rooms;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
-import java.util.regex.Pattern;
 
 /**
  * A parsed and validated client text frame. Parsing never throws anything but
@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
  */
 record ClientFrame(String type, String ref, JsonObject json) {
 
-  private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:\\-]{1,128}");
   private static final int MAX_ID = 64;
 
   /**
@@ -44,8 +43,8 @@ record ClientFrame(String type, String ref, JsonObject json) {
 
   String room() {
     Object room = json.getValue("room");
-    if (!(room instanceof String r) || !ROOM.matcher(r).matches()) {
-      throw new ProtocolException(ErrorCode.BAD_REQUEST, "'room' must match " + ROOM.pattern());
+    if (!(room instanceof String r) || !Rooms.isValid(r)) {
+      throw new ProtocolException(ErrorCode.BAD_REQUEST, "'room' must match " + Rooms.ID.pattern());
     }
     return r;
   }

@@ -185,7 +185,7 @@ public final class ClientSession {
       } else if (since.epoch() != null && !since.epoch().equals(stream.epoch())) {
         // A different lineage: the client's seqs mean nothing here; say so and continue live.
         write(Frames.joined(f.ref(), room, top, stream.epoch(), false));
-        write(Frames.recovered(room, top, stream.epoch(), false, null, null));
+        write(Frames.recovered(room, top, stream.epoch(), false, List.of()));
         membership.startLive(top, stream.epoch());
       } else {
         write(Frames.joined(f.ref(), room, top, stream.epoch(), true));

@@ -11,6 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One socket's membership in one room: the next seq it must receive, and the recovery walk that
@@ -28,6 +30,8 @@ final class RoomMembership implements RoomStream.Member {
   private final int pageSize;
   private final int maxHeld;
   private final ArrayDeque<StoredMessage> held = new ArrayDeque<>();
+  /** Seq ranges the store no longer had when the replay reached them (retention). */
+  private final List<long[]> missing = new ArrayList<>();
 
   private final Promise<Void> started = Promise.promise();
   private long nextSeq;
@@ -131,6 +135,10 @@ final class RoomMembership implements RoomStream.Member {
   }
 
   private void onPage(HistoryPage page) {
+    if (page.firstSeq() > nextSeq) {
+      noteMissing(nextSeq, page.firstSeq() - 1);
+      nextSeq = page.firstSeq();
+    }
     for (StoredMessage m : page.messages()) {
       if (m.seq() == nextSeq) {
         nextSeq++;
@@ -159,7 +167,33 @@ final class RoomMembership implements RoomStream.Member {
       }
     }
     live = true;
-    session.write(Frames.recovered(room, nextSeq - 1, epoch, true, null, null));
+    session.write(Frames.recovered(room, nextSeq - 1, epoch, missing.isEmpty(), List.copyOf(missing)));
+    missing.clear();
+  }
+
+  private void noteMissing(long from, long to) {
+    log.atInfo().addKeyValue("room", room).addKeyValue("user", session.user()).addKeyValue("from", from)
+        .addKeyValue("to", to).log("messages asked for are no longer retained");
+    long[] last = missing.isEmpty() ? null : missing.get(missing.size() - 1);
+    if (last != null && last[1] + 1 == from) {
+      last[1] = to;
+    } else {
+      missing.add(new long[] {from, to});
+    }
+  }
+
+  /** The room's history lineage changed: old seqs mean nothing; continue from the new lineage's start. */
+  @Override
+  public void onLineageChange(String newEpoch) {
+    if (closed) {
+      return;
+    }
+    epoch = newEpoch;
+    nextSeq = 1;
+    held.clear();
+    missing.clear();
+    live = true;
+    session.write(Frames.recovered(room, 0, newEpoch, false, List.of()));
   }
 
   private void flushHeld() {

@@ -23,6 +23,7 @@ class RoomStreamTest {
   private String epoch;
   private RoomStream stream;
   private final List<Long> delivered = new ArrayList<>();
+  private final List<String> lineages = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
@@ -30,7 +31,18 @@ class RoomStreamTest {
     history = new InMemoryMessageStore();
     epoch = history.state(ROOM).result().epoch();
     stream = new RoomStream(ROOM, history, vertx, 100, 1000);
-    stream.members().add(m -> delivered.add(m.seq()));
+    stream.members().add(new RoomStream.Member() {
+      @Override
+      public void onMessage(StoredMessage m) {
+        delivered.add(m.seq());
+      }
+
+      @Override
+      public void onLineageChange(String newEpoch) {
+        lineages.add(newEpoch);
+        delivered.clear();
+      }
+    });
   }
 
   @AfterEach
@@ -42,11 +54,11 @@ class RoomStreamTest {
   void messagesAreHandedOnInSeqOrderAndEachOnlyOnce() {
     commit(3);
     stream.start(0, epoch);
-    stream.accept(msg(1));
-    stream.accept(msg(2));
-    stream.accept(msg(2));
-    stream.accept(msg(1));
-    stream.accept(msg(3));
+    stream.accept(msg(1), epoch);
+    stream.accept(msg(2), epoch);
+    stream.accept(msg(2), epoch);
+    stream.accept(msg(1), epoch);
+    stream.accept(msg(3), epoch);
     assertThat(delivered).containsExactly(1L, 2L, 3L);
     assertThat(stream.repairs()).isZero();
   }
@@ -55,11 +67,11 @@ class RoomStreamTest {
   void aSkippedSeqIsFetchedFromHistoryBeforeAnythingLaterIsDelivered() {
     commit(5);
     stream.start(0, epoch);
-    stream.accept(msg(1));
-    stream.accept(msg(4));
+    stream.accept(msg(1), epoch);
+    stream.accept(msg(4), epoch);
     assertThat(delivered).containsExactly(1L, 2L, 3L, 4L);
-    stream.accept(msg(3));
-    stream.accept(msg(5));
+    stream.accept(msg(3), epoch);
+    stream.accept(msg(5), epoch);
     assertThat(delivered).containsExactly(1L, 2L, 3L, 4L, 5L);
     assertThat(stream.repairs()).isEqualTo(1);
   }
@@ -67,10 +79,10 @@ class RoomStreamTest {
   @Test
   void messagesArrivingBeforeTheSubscriptionIsConfirmedAreKeptAndOlderOnesDropped() {
     commit(4);
-    stream.accept(msg(2));
-    stream.accept(msg(3));
+    stream.accept(msg(2), epoch);
+    stream.accept(msg(3), epoch);
     stream.start(2, epoch);
-    stream.accept(msg(4));
+    stream.accept(msg(4), epoch);
     assertThat(delivered).containsExactly(3L, 4L);
   }
 
@@ -78,10 +90,31 @@ class RoomStreamTest {
   void aTopReportedAfterAShardMoveIsRepairedUpTo() {
     commit(250);
     stream.start(0, epoch);
-    stream.accept(msg(1));
-    stream.noteTop(250);
+    stream.accept(msg(1), epoch);
+    stream.noteState(250, epoch);
     assertThat(delivered).containsExactlyElementsOf(LongStream.rangeClosed(1, 250).boxed().toList());
     assertThat(stream.lastSeq()).isEqualTo(250);
+  }
+
+  @Test
+  void aHoleThatRetentionRemovedIsSkippedRatherThanWaitedFor() {
+    commit(10);
+    history.applyRetention(new io.switchboard.common.history.RetentionRule("", 4, java.time.Duration.ZERO),
+        List.of(), 0).result();
+    stream.start(0, epoch);
+    stream.accept(msg(10), epoch);
+    assertThat(delivered).containsExactly(7L, 8L, 9L, 10L);
+  }
+
+  @Test
+  void aMessageFromAnotherLineageIsIgnoredUnlessHistoryConfirmsTheChange() {
+    commit(2);
+    stream.start(2, epoch);
+    stream.accept(new StoredMessage(ROOM, 3, "x", "stale", "b", 1L), "some-other-epoch");
+    assertThat(delivered).isEmpty();
+    assertThat(lineages).as("history still names the old epoch").isEmpty();
+    stream.accept(msg(3), epoch);
+    assertThat(delivered).containsExactly(3L);
   }
 
   private void commit(int n) {

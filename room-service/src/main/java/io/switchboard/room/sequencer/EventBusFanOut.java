@@ -19,8 +19,8 @@ public final class EventBusFanOut implements FanOut {
   }
 
   @Override
-  public void deliver(Collection<String> subscribers, String room, List<StoredMessage> messages) {
-    JsonObject event = RoomProtocol.delivery(room, messages);
+  public void deliver(Collection<String> subscribers, String room, String epoch, List<StoredMessage> messages) {
+    JsonObject event = RoomProtocol.delivery(room, epoch, messages);
     for (String subscriber : subscribers) {
       bus.send(Addresses.gatewayDeliver(subscriber), event);
     }

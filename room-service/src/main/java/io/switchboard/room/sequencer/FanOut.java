@@ -7,5 +7,5 @@ import java.util.List;
 
 /** Delivers committed messages of a room to the subscribed gateway instances, one event each. */
 public interface FanOut {
-  void deliver(Collection<String> subscribers, String room, List<StoredMessage> messages);
+  void deliver(Collection<String> subscribers, String room, String epoch, List<StoredMessage> messages);
 }

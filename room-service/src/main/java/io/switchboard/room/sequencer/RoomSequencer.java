@@ -300,7 +300,7 @@ public final class RoomSequencer {
     }
     fannedOut = Math.max(fannedOut, messages.get(messages.size() - 1).seq());
     if (!subscribers.isEmpty()) {
-      fanOut.deliver(subscribers, room, messages);
+      fanOut.deliver(subscribers, room, epoch, messages);
     }
   }
 
@@ -324,7 +324,7 @@ public final class RoomSequencer {
     }
     List<String> targets = List.copyOf(subscribers);
     store.after(room, from, (int) Math.min(1000, top - from))
-        .onSuccess(page -> fanOut.deliver(targets, room, page.messages()))
+        .onSuccess(page -> fanOut.deliver(targets, room, page.epoch(), page.messages()))
         .onFailure(e -> log.atWarn().addKeyValue("room", room)
             .log("catch-up fan-out failed; gateways will repair from history: {}", e.toString()));
   }

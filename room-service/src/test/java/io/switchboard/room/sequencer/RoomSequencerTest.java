@@ -5,6 +5,7 @@ import io.switchboard.common.history.AppendResult;
 import io.switchboard.common.history.HistoryPage;
 import io.switchboard.common.history.InMemoryMessageStore;
 import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.RetentionRule;
 import io.switchboard.common.history.RoomState;
 import io.switchboard.common.history.StoredMessage;
 import io.vertx.core.Context;
@@ -214,7 +215,7 @@ class RoomSequencerTest {
     final List<Object[]> events = new CopyOnWriteArrayList<>();
 
     @Override
-    public void deliver(Collection<String> subscribers, String room, List<StoredMessage> messages) {
+    public void deliver(Collection<String> subscribers, String room, String epoch, List<StoredMessage> messages) {
       events.add(new Object[] {List.copyOf(subscribers), List.copyOf(messages)});
     }
 
@@ -251,6 +252,16 @@ class RoomSequencerTest {
     @Override
     public Future<HistoryPage> after(String room, long afterSeq, int limit) {
       return delegate.after(room, afterSeq, limit);
+    }
+
+    @Override
+    public Future<HistoryPage> before(String room, long beforeSeq, int limit) {
+      return delegate.before(room, beforeSeq, limit);
+    }
+
+    @Override
+    public Future<Long> applyRetention(RetentionRule rule, Collection<String> longerPrefixes, long nowMillis) {
+      return delegate.applyRetention(rule, longerPrefixes, nowMillis);
     }
   }
 
