@@ -64,7 +64,12 @@ function start(name, roomName) {
   });
   c.on('recovered', f => {
     if (client !== c || f.room !== room || f.recovered) return;
-    els.messages.replaceChildren();
+    if (f.missing) { // retention removed part of what we missed: say exactly what
+      const count = f.missing.reduce((n, r) => n + r.to - r.from + 1, 0);
+      note(`${count} older message${count === 1 ? ' is' : 's are'} no longer available.`);
+      return;
+    }
+    els.messages.replaceChildren(); // a new history lineage: old messages mean nothing now
     note('The room history changed while you were away.');
   });
   c.on('error', err => client === c && !err.temporary && note(`Error: ${err.message}`, 'error'));

@@ -34,8 +34,9 @@ export class SwitchboardError extends Error {
  * Events (subscribe with {@link SwitchboardClient#on}):
  * - `"message"` `(room, message)`: a new message `{room, seq, sender, clientMsgId, body, ts}`, in seq order
  * - `"joined"` `(frame)`: the server's `joined` reply (also after each re-join)
- * - `"recovered"` `(frame)`: catch-up finished; `frame.recovered === false` means the room's history
- *   lineage changed, so a view of that room should be reset
+ * - `"recovered"` `(frame)`: catch-up finished. `frame.recovered === false` with `frame.missing`
+ *   (`[{from, to}]`) means retention removed those seqs; without `missing` it means the room's
+ *   history lineage changed, so a view of that room should be reset
  * - `"state"` `(state, detail)`: `"connecting"`, `"open"` (after `welcome`) or `"closed"`;
  *   detail of `"closed"` is `{code, reason, willRetry, retryInMs}`
  * - `"error"` `(SwitchboardError)`: a server error not tied to a pending call, or a fatal close

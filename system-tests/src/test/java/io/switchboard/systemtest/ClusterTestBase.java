@@ -1,6 +1,7 @@
 package io.switchboard.systemtest;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
@@ -9,9 +10,12 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +49,28 @@ abstract class ClusterTestBase {
     }
     cluster = ClusterHarness.standard(2, 2, env);
     vertx = Vertx.vertx();
+  }
+
+  protected static List<String> gateways() {
+    return cluster.all(ClusterHarness.Kind.GATEWAY).stream().map(ClusterHarness.Proc::wsUrl).toList();
+  }
+
+  /** A fresh client replays the whole room: exactly the acknowledged messages, gap-free, in order, each once. */
+  protected static void assertRoomHoldsExactly(String room, Map<String, Long> acks) throws Exception {
+    assertThat(acks).isNotEmpty();
+    ChatClient auditor = ChatClient.connect(vertx, gateways().get(0), "auditor-" + room);
+    auditor.joinSince(room, 0, null);
+    auditor.await(f -> "recovered".equals(f.getString("type")), Duration.ofSeconds(30));
+    List<JsonObject> all = auditor.messages(room);
+    assertThat(all.stream().map(m -> m.getLong("seq")).toList()).as("gap-free from 1")
+        .isEqualTo(LongStream.rangeClosed(1, all.size()).boxed().toList());
+    Map<String, Long> stored = new HashMap<>();
+    for (JsonObject m : all) {
+      Long previous = stored.put(m.getString("sender") + "/" + m.getString("clientMsgId"), m.getLong("seq"));
+      assertThat(previous).as("stored once: %s", m).isNull();
+    }
+    assertThat(stored).as("exactly the acknowledged messages, at their acknowledged seqs").isEqualTo(acks);
+    auditor.close();
   }
 
   @AfterAll

@@ -164,34 +164,12 @@ class DurableHistoryTest extends ClusterTestBase {
 
   // --- helpers -------------------------------------------------------------------------------
 
-  private static List<String> gateways() {
-    return cluster.all(ClusterHarness.Kind.GATEWAY).stream().map(ClusterHarness.Proc::wsUrl).toList();
-  }
-
   private static ClusterHarness.Proc ownerOf(String room) throws Exception {
     Map<String, ClusterHarness.Proc> byNode = new HashMap<>();
     for (ClusterHarness.Proc p : cluster.all(ClusterHarness.Kind.ROOM)) {
       byNode.put(p.nodeId(), p);
     }
     return byNode.get(new ShardMap(ShardMap.DEFAULT_SHARDS).ownerOf(room, byNode.keySet()));
-  }
-
-  /** A fresh client replays the whole room: exactly the acknowledged messages, gap-free, in order, each once. */
-  private static void assertRoomHoldsExactly(String room, Map<String, Long> acks) throws Exception {
-    assertThat(acks).isNotEmpty();
-    ChatClient auditor = ChatClient.connect(vertx, gateways().get(0), "auditor-" + room);
-    auditor.joinSince(room, 0, null);
-    auditor.await(f -> "recovered".equals(f.getString("type")), Duration.ofSeconds(30));
-    List<JsonObject> all = auditor.messages(room);
-    assertThat(all.stream().map(m -> m.getLong("seq")).toList()).as("gap-free from 1")
-        .isEqualTo(LongStream.rangeClosed(1, all.size()).boxed().toList());
-    Map<String, Long> stored = new HashMap<>();
-    for (JsonObject m : all) {
-      Long previous = stored.put(m.getString("sender") + "/" + m.getString("clientMsgId"), m.getLong("seq"));
-      assertThat(previous).as("stored once: %s", m).isNull();
-    }
-    assertThat(stored).as("exactly the acknowledged messages, at their acknowledged seqs").isEqualTo(acks);
-    auditor.close();
   }
 
   private String epochOf(String room) throws Exception {
