@@ -100,10 +100,19 @@ public final class PgMessageStore implements MessageStore {
           if (!current.equals(epoch) || batch.get(0).seq() != top + 1) {
             return Future.succeededFuture(new AppendResult.Conflict(top, current));
           }
-          return findDuplicates(conn, room, batch).compose(dups -> dups.isEmpty()
-              ? insert(conn, room, batch).map(v -> (AppendResult) new AppendResult.Appended(batch.get(batch.size() - 1).seq(), epoch))
-              : Future.succeededFuture(new AppendResult.Duplicates(dups, top, current)));
-        }));
+          return insert(conn, room, batch).map(v -> (AppendResult) new AppendResult.Appended(batch.get(batch.size() - 1).seq(), epoch));
+        }))
+        .recover(e -> e instanceof DuplicateKeys
+            ? pool.withConnection(conn -> findDuplicates(conn, room, batch)).map(dups -> Duplicates.nonEmpty(dups, room))
+                .compose(dups -> state(room).map(st -> new AppendResult.Duplicates(dups, st.top(), st.epoch())))
+            : Future.failedFuture(e));
+  }
+
+  /** Thrown inside an append's transaction when a dedupe key already exists: rolls the append back. */
+  private static final class DuplicateKeys extends RuntimeException {
+    DuplicateKeys() {
+      super(null, null, false, false);
+    }
   }
 
   private Future<Map<Integer, Long>> findDuplicates(SqlConnection conn, String room, List<StoredMessage> batch) {
@@ -140,11 +149,17 @@ public final class PgMessageStore implements MessageStore {
       ts[i] = m.ts();
     }
     long top = seqs[n - 1];
-    return conn.preparedQuery("INSERT INTO " + messages + " (room, seq, sender, client_msg_id, body, ts)"
-            + " SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[])")
-        .execute(Tuple.of(room, seqs, senders, ids, bodies, ts))
-        .compose(v -> conn.preparedQuery("UPDATE " + rooms + " SET top_seq = $2 WHERE room = $1").execute(Tuple.of(room, top)))
-        .mapEmpty();
+    // Both statements are pipelined on the connection; a retried send (its dedupe key exists)
+    // inserts fewer rows than given, and the whole transaction is rolled back.
+    Future<RowSet<Row>> inserted = conn.preparedQuery("INSERT INTO " + messages
+            + " (room, seq, sender, client_msg_id, body, ts)"
+            + " SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[])"
+            + " ON CONFLICT (room, sender, client_msg_id) DO NOTHING")
+        .execute(Tuple.of(room, seqs, senders, ids, bodies, ts));
+    Future<RowSet<Row>> moved = conn.preparedQuery("UPDATE " + rooms + " SET top_seq = $2 WHERE room = $1")
+        .execute(Tuple.of(room, top));
+    return Future.all(inserted, moved).compose(v -> inserted.result().rowCount() == n
+        ? Future.succeededFuture() : Future.failedFuture(new DuplicateKeys()));
   }
 
   @Override

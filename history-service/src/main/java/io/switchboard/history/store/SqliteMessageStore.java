@@ -14,6 +14,7 @@ import io.vertx.core.WorkerExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,6 +52,7 @@ public final class SqliteMessageStore implements MessageStore {
   private final Connection writeConnection;
   private final BlockingQueue<Connection> readConnections;
 
+  private final WriterStatements statements;
   private final Object lock = new Object();
   private final ArrayDeque<PendingAppend> pending = new ArrayDeque<>();
   private boolean draining;
@@ -61,6 +64,7 @@ public final class SqliteMessageStore implements MessageStore {
     this.readers = readers;
     this.writeConnection = writeConnection;
     this.readConnections = readConnections;
+    this.statements = new WriterStatements(writeConnection);
   }
 
   /** Opens (creating and migrating if needed) the database at {@code options.path()}. */
@@ -95,6 +99,7 @@ public final class SqliteMessageStore implements MessageStore {
   /** Closes the connections and worker pools. */
   public Future<Void> close() {
     return writer.executeBlocking(() -> {
+      statements.close();
       writeConnection.close();
       for (Connection c : readConnections) {
         c.close();
@@ -172,32 +177,20 @@ public final class SqliteMessageStore implements MessageStore {
     }
   }
 
-  /** One append inside the group's transaction: the fence, the dedupe check, then the writes. */
+  /**
+   * One append inside the group's transaction: the fence, then the writes. The unique index on the
+   * dedupe key detects a retried send, so the common case reads nothing per message; only when
+   * the insert hits that index is the append rolled back to its savepoint and the existing seqs
+   * looked up.
+   */
   private AppendResult applyAppend(PendingAppend p) throws SQLException {
     RoomRow row = ensureRoom(writeConnection, p.room);
     if (!row.epoch.equals(p.epoch) || p.batch.get(0).seq() != row.top + 1) {
       return new AppendResult.Conflict(row.top, row.epoch);
     }
-    Map<Integer, Long> duplicates = new HashMap<>();
-    try (PreparedStatement find = writeConnection.prepareStatement(
-        "SELECT seq FROM sb_message WHERE room = ? AND sender = ? AND client_msg_id = ?")) {
-      for (int i = 0; i < p.batch.size(); i++) {
-        StoredMessage m = p.batch.get(i);
-        find.setString(1, p.room);
-        find.setString(2, m.sender());
-        find.setString(3, m.clientMsgId());
-        try (ResultSet rs = find.executeQuery()) {
-          if (rs.next()) {
-            duplicates.put(i, rs.getLong(1));
-          }
-        }
-      }
-    }
-    if (!duplicates.isEmpty()) {
-      return new AppendResult.Duplicates(duplicates, row.top, row.epoch);
-    }
-    try (PreparedStatement insert = writeConnection.prepareStatement(
-        "INSERT INTO sb_message (room, seq, sender, client_msg_id, body, ts) VALUES (?, ?, ?, ?, ?, ?)")) {
+    Savepoint savepoint = writeConnection.setSavepoint();
+    try {
+      PreparedStatement insert = statements.insert();
       for (StoredMessage m : p.batch) {
         insert.setString(1, p.room);
         insert.setLong(2, m.seq());
@@ -208,14 +201,39 @@ public final class SqliteMessageStore implements MessageStore {
         insert.addBatch();
       }
       insert.executeBatch();
+    } catch (SQLException e) {
+      // Extended result codes keep the primary code in the low byte.
+      if ((e.getErrorCode() & 0xff) != SQLiteErrorCode.SQLITE_CONSTRAINT.code) {
+        throw e;
+      }
+      statements.insert().clearBatch();
+      writeConnection.rollback(savepoint);
+      return new AppendResult.Duplicates(Duplicates.nonEmpty(existingSeqs(p), p.room), row.top, row.epoch);
     }
     long top = p.batch.get(p.batch.size() - 1).seq();
-    try (PreparedStatement update = writeConnection.prepareStatement("UPDATE sb_room SET top_seq = ? WHERE room = ?")) {
-      update.setLong(1, top);
-      update.setString(2, p.room);
-      update.executeUpdate();
-    }
+    PreparedStatement update = statements.updateTop();
+    update.setLong(1, top);
+    update.setString(2, p.room);
+    update.executeUpdate();
+    writeConnection.releaseSavepoint(savepoint);
     return new AppendResult.Appended(top, row.epoch);
+  }
+
+  private Map<Integer, Long> existingSeqs(PendingAppend p) throws SQLException {
+    Map<Integer, Long> duplicates = new HashMap<>();
+    PreparedStatement find = statements.findByKey();
+    for (int i = 0; i < p.batch.size(); i++) {
+      StoredMessage m = p.batch.get(i);
+      find.setString(1, p.room);
+      find.setString(2, m.sender());
+      find.setString(3, m.clientMsgId());
+      try (ResultSet rs = find.executeQuery()) {
+        if (rs.next()) {
+          duplicates.put(i, rs.getLong(1));
+        }
+      }
+    }
+    return duplicates;
   }
 
   @Override
@@ -359,6 +377,47 @@ public final class SqliteMessageStore implements MessageStore {
       insert.executeUpdate();
     }
     return new RoomRow(room, epoch, 0, 1);
+  }
+
+  /** The writer's hot statements, prepared once on the writer connection (used on the writer thread only). */
+  private static final class WriterStatements {
+    private final Connection c;
+    private PreparedStatement insert;
+    private PreparedStatement updateTop;
+    private PreparedStatement findByKey;
+
+    WriterStatements(Connection c) {
+      this.c = c;
+    }
+
+    PreparedStatement insert() throws SQLException {
+      if (insert == null) {
+        insert = c.prepareStatement("INSERT INTO sb_message (room, seq, sender, client_msg_id, body, ts) VALUES (?, ?, ?, ?, ?, ?)");
+      }
+      return insert;
+    }
+
+    PreparedStatement updateTop() throws SQLException {
+      if (updateTop == null) {
+        updateTop = c.prepareStatement("UPDATE sb_room SET top_seq = ? WHERE room = ?");
+      }
+      return updateTop;
+    }
+
+    PreparedStatement findByKey() throws SQLException {
+      if (findByKey == null) {
+        findByKey = c.prepareStatement("SELECT seq FROM sb_message WHERE room = ? AND sender = ? AND client_msg_id = ?");
+      }
+      return findByKey;
+    }
+
+    void close() throws SQLException {
+      for (PreparedStatement ps : new PreparedStatement[] {insert, updateTop, findByKey}) {
+        if (ps != null) {
+          ps.close();
+        }
+      }
+    }
   }
 
   @FunctionalInterface
