@@ -9,6 +9,7 @@ import io.switchboard.common.history.RoomState;
 import io.switchboard.common.history.StoredMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -49,10 +50,11 @@ public final class PgMessageStore implements MessageStore {
 
   /** Migrates the schema (Flyway, on a worker thread) and opens the connection pool. */
   public static Future<PgMessageStore> open(Vertx vertx, PgOptions options) {
-    return vertx.executeBlocking(() -> {
+    WorkerExecutor migrations = vertx.createSharedWorkerExecutor("switchboard-migrations", 1);
+    return migrations.executeBlocking(() -> {
       Migrations.migrate(options.jdbcUrl(), options.user(), options.password(), "postgresql", options.schema());
       return null;
-    }).map(v -> {
+    }).eventually(migrations::close).map(v -> {
       PgConnectOptions connect = new PgConnectOptions()
           .setHost(options.host()).setPort(options.port()).setDatabase(options.database())
           .setUser(options.user()).setPassword(options.password())
