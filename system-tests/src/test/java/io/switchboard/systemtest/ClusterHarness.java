@@ -44,14 +44,16 @@ final class ClusterHarness implements AutoCloseable {
     final Path log;
     final int managementPort;
     final int gatewayPort;
+    final int hazelcastPort;
 
-    Proc(String name, Kind kind, Process process, Path log, int managementPort, int gatewayPort) {
+    Proc(String name, Kind kind, Process process, Path log, int managementPort, int gatewayPort, int hazelcastPort) {
       this.name = name;
       this.kind = kind;
       this.process = process;
       this.log = log;
       this.managementPort = managementPort;
       this.gatewayPort = gatewayPort;
+      this.hazelcastPort = hazelcastPort;
     }
 
     String wsUrl() {
@@ -83,7 +85,7 @@ final class ClusterHarness implements AutoCloseable {
    *     restarted history process finds its data again.
    */
   ClusterHarness(Map<String, String> env) throws IOException {
-    this.hazelcastBase = freePortBlock(20);
+    this.hazelcastBase = freePortBlock(40);
     this.logDir = Path.of("target", "cluster-logs", clusterName).toAbsolutePath();
     Files.createDirectories(logDir);
     this.env = new LinkedHashMap<>(Map.of("SWITCHBOARD_HISTORY_SQLITE_PATH", logDir.resolve("history.db").toString()));
@@ -133,8 +135,13 @@ final class ClusterHarness implements AutoCloseable {
     env.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
     env.putAll(this.env);
     env.put("SWITCHBOARD_CLUSTER_NAME", clusterName);
-    env.put("SWITCHBOARD_CLUSTER_PORT", String.valueOf(hazelcastBase + procs.size()));
-    env.put("SWITCHBOARD_CLUSTER_MEMBERS", "127.0.0.1:" + hazelcastBase + ",127.0.0.1:" + (hazelcastBase + 1));
+    int hazelcastPort = hazelcastBase + procs.size();
+    env.put("SWITCHBOARD_CLUSTER_PORT", String.valueOf(hazelcastPort));
+    // Seed with every live member (and itself): any of them may have been killed by a test.
+    List<String> members = new ArrayList<>();
+    procs.values().stream().filter(p -> p.process.isAlive()).forEach(p -> members.add("127.0.0.1:" + p.hazelcastPort));
+    members.add("127.0.0.1:" + hazelcastPort);
+    env.put("SWITCHBOARD_CLUSTER_MEMBERS", String.join(",", members));
     env.put("SWITCHBOARD_MANAGEMENT_PORT", String.valueOf(management));
     if (gatewayPort > 0) {
       env.put("SWITCHBOARD_GATEWAY_PORT", String.valueOf(gatewayPort));
@@ -142,7 +149,7 @@ final class ClusterHarness implements AutoCloseable {
     }
     Path log = logDir.resolve(name + ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    Proc proc = new Proc(name, kind, pb.start(), log, management, gatewayPort);
+    Proc proc = new Proc(name, kind, pb.start(), log, management, gatewayPort, hazelcastPort);
     procs.put(name, proc);
     return proc;
   }
