@@ -4,11 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** {@code --name value} command-line options with defaults. */
-final class Args {
+public final class Args {
 
   private final Map<String, String> values = new HashMap<>();
 
-  Args(String[] args) {
+  public Args(String[] args) {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
@@ -17,11 +17,11 @@ final class Args {
     }
   }
 
-  String string(String name, String def) {
+  public String string(String name, String def) {
     return values.getOrDefault(name, def);
   }
 
-  int integer(String name, int def) {
+  public int integer(String name, int def) {
     return Integer.parseInt(values.getOrDefault(name, String.valueOf(def)));
   }
 }

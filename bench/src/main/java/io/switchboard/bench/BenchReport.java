@@ -26,17 +26,7 @@ public final class BenchReport {
         results.add(new JsonObject(line));
       }
     }
-    Path doc = Path.of(args[1]);
-    String name = args[2];
-    String begin = "<!-- results:" + name + ":begin -->";
-    String end = "<!-- results:" + name + ":end -->";
-    String text = Files.readString(doc);
-    int b = text.indexOf(begin);
-    int e = text.indexOf(end);
-    if (b < 0 || e < b) {
-      throw new IllegalArgumentException(doc + " has no " + begin + " ... " + end + " section");
-    }
-    Files.writeString(doc, text.substring(0, b + begin.length()) + "\n" + tables(results) + text.substring(e));
+    Sections.replace(Path.of(args[1]), args[2], tables(results));
   }
 
   static String tables(List<JsonObject> results) {

@@ -271,6 +271,28 @@ class ChatClusterTest extends ClusterTestBase {
     assertThat(output).contains("# pass 1").contains("# fail 0");
   }
 
+  /**
+   * The benchmark load generator's smoke run against this cluster, so it cannot silently rot:
+   * every send acknowledged, every member receives in order, the report has its fields. No
+   * timing is asserted.
+   */
+  @Test
+  void theLoadGeneratorSmokeRunSpeaksTheProtocolAndReportsItsMeasurements() throws Exception {
+    Path out = Files.createTempFile("loadgen-smoke", ".jsonl");
+    String pids = String.join(",", cluster.all(ClusterHarness.Kind.GATEWAY).stream()
+        .map(p -> p.name + "=" + p.process.pid()).toList());
+    io.switchboard.bench.load.LoadGen.main(new String[] {"--scenario", "smoke", "--urls", gw(0) + "," + gw(1),
+        "--pids", pids, "--out", out.toString(), "--max-seconds", "120"});
+    JsonObject result = new JsonObject(Files.readAllLines(out).get(0));
+    assertThat(result.getString("scenario")).isEqualTo("smoke");
+    assertThat(result.getLong("errors")).isZero();
+    assertThat(result.getLong("gaps")).as("every member sees gap-free seqs").isZero();
+    assertThat(result.getDouble("achievedSendRate")).isPositive();
+    assertThat(result.getDouble("deliveriesPerSec")).isPositive();
+    assertThat(result.getJsonObject("peakRssKiB").fieldNames()).containsExactlyInAnyOrder("gateway-1", "gateway-2");
+    assertThat(result.fieldNames()).contains("p50ms", "p99ms", "p999ms", "maxMs", "cpuMicrosPerDelivery", "saturated");
+  }
+
   private static int run(Path dir, Path log, List<String> command, Map<String, String> env) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -3,6 +3,7 @@ package io.switchboard.gateway.room;
 import io.switchboard.common.history.HistoryPage;
 import io.switchboard.common.history.MessageStore;
 import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.protocol.Frames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -22,7 +23,13 @@ public final class RoomStream {
 
   /** A local receiver of the room's messages (one socket's membership). */
   public interface Member {
-    void onMessage(StoredMessage message);
+    /**
+     * A message, in order, once.
+     *
+     * @param frame the message's {@code message} frame, already encoded: built once per gateway
+     *     instance and shared by every member
+     */
+    void onMessage(StoredMessage message, String frame);
 
     /** The room's history was lost and a new lineage began: seqs restart at 1 under {@code epoch}. */
     void onLineageChange(String epoch);
@@ -162,8 +169,9 @@ public final class RoomStream {
 
   private void deliver(StoredMessage m) {
     lastSeq = m.seq();
+    String frame = Frames.message(m).encode();
     for (Member member : List.copyOf(members)) {
-      member.onMessage(m);
+      member.onMessage(m, frame);
     }
   }
 

@@ -240,8 +240,8 @@ public final class ClientSession {
     }
   }
 
-  /** Writes a live message; a socket whose outbound buffer is full is a slow consumer and is closed. */
-  void push(JsonObject frame) {
+  /** Writes a live message (an encoded frame); a socket whose outbound buffer is full is a slow consumer and is closed. */
+  void push(String frame) {
     if (closed) {
       return;
     }
@@ -250,7 +250,7 @@ public final class ClientSession {
       close(CloseCode.SLOW_CONSUMER);
       return;
     }
-    ws.writeTextMessage(frame.encode());
+    ws.writeTextMessage(frame);
   }
 
   /** Runs {@code next} now if the outbound buffer has room, else once it drains. */

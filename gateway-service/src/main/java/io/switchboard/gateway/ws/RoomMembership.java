@@ -90,7 +90,7 @@ final class RoomMembership implements RoomStream.Member {
   }
 
   @Override
-  public void onMessage(StoredMessage m) {
+  public void onMessage(StoredMessage m, String frame) {
     if (closed) {
       return;
     }
@@ -105,7 +105,7 @@ final class RoomMembership implements RoomStream.Member {
     }
     if (m.seq() == nextSeq) {
       nextSeq++;
-      session.push(Frames.message(m));
+      session.push(frame);
     } else if (m.seq() > nextSeq) {
       // Cannot happen with a gap-repaired stream; recover rather than deliver out of order.
       log.atWarn().addKeyValue("room", room).addKeyValue("seq", m.seq()).addKeyValue("expected", nextSeq)
@@ -199,7 +199,7 @@ final class RoomMembership implements RoomStream.Member {
   private void flushHeld() {
     while (!held.isEmpty()) {
       StoredMessage m = held.pollFirst();
-      onMessage(m);
+      onMessage(m, Frames.message(m).encode());
     }
   }
 }

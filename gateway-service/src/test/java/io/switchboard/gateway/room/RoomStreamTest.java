@@ -33,7 +33,8 @@ class RoomStreamTest {
     stream = new RoomStream(ROOM, history, vertx, 100, 1000);
     stream.members().add(new RoomStream.Member() {
       @Override
-      public void onMessage(StoredMessage m) {
+      public void onMessage(StoredMessage m, String frame) {
+        assertThat(new io.vertx.core.json.JsonObject(frame).getLong("seq")).isEqualTo(m.seq());
         delivered.add(m.seq());
       }
 
