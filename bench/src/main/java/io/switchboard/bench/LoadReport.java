@@ -2,9 +2,7 @@ package io.switchboard.bench;
 
 import io.vertx.core.json.JsonObject;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +19,7 @@ public final class LoadReport {
   }
 
   public static void main(String[] args) throws Exception {
-    List<JsonObject> results = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of(args[0]))) {
-      if (line.startsWith("{")) {
-        results.add(new JsonObject(line));
-      }
-    }
-    Sections.replace(Path.of(args[1]), args[2], tables(results));
+    Sections.replace(Path.of(args[1]), args[2], tables(Sections.readResults(Path.of(args[0]))));
   }
 
   static String tables(List<JsonObject> results) {
