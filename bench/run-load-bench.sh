@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Load-generator benchmarks (issue 4): fan-out, cross-gateway and idle-memory scenarios against a
-# local Switchboard cluster, then the same fan-out and idle scenarios against the single-process
+# Load-generator benchmarks (issue 4): fan-out, cross-gateway, idle-memory and slow-consumer scenarios against a
+# local Switchboard cluster, then the same fan-out, idle and slow scenarios against the single-process
 # control server. Rewrites the "load" results section of docs/benchmarks.md. About 20 minutes;
 # every run is bounded (--max-seconds) and everything it starts it stops.
 #
@@ -25,6 +25,7 @@ trap './switchboard stop >/dev/null 2>&1 || true' EXIT
 $GEN --target switchboard --scenario fanout --sizes "$SIZES" --out "$RESULTS" --max-seconds 1200
 $GEN --target switchboard --scenario cross --subscribers 100 --out "$RESULTS" --max-seconds 600
 $GEN --target switchboard --scenario idle --counts "$IDLE" --measure gateway-1 --out "$RESULTS" --max-seconds 600
+$GEN --target switchboard --scenario slow --subscribers 1000 --slow-percent 1 --rate 32 --out "$RESULTS" --max-seconds 300
 ./switchboard stop >/dev/null
 
 echo "== control: single-process broadcast server"
@@ -36,6 +37,8 @@ $GEN --target control --urls ws://127.0.0.1:8090/ws/v1 --pids control=$CONTROL -
   --out "$RESULTS" --max-seconds 1200
 $GEN --target control --urls ws://127.0.0.1:8090/ws/v1 --pids control=$CONTROL --scenario idle --counts "$IDLE" \
   --measure control --out "$RESULTS" --max-seconds 600
+$GEN --target control --urls ws://127.0.0.1:8090/ws/v1 --pids control=$CONTROL --scenario slow --subscribers 1000 \
+  --slow-percent 1 --rate 32 --out "$RESULTS" --max-seconds 300
 kill $CONTROL
 
 java -cp $JAR io.switchboard.bench.LoadReport "$RESULTS" docs/benchmarks.md load

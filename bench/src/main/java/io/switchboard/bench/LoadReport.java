@@ -59,6 +59,18 @@ public final class LoadReport {
     best.forEach((members, pair) -> md.append(String.format("| %,d | %.1f | %.1f | %.1f | %.2f |%n", members,
         pair[0].getDouble("offeredSendRate"), pair[0].getDouble("cpuMicrosPerDelivery"), pair[1].getDouble("cpuMicrosPerDelivery"),
         pair[0].getDouble("cpuMicrosPerDelivery") / pair[1].getDouble("cpuMicrosPerDelivery"))));
+    md.append("\n**Slow consumers: 1% of a room's subscribers stop reading; what the others see**\n\n")
+        .append("| target | members | slow consumers | offered msg/s | deliveries/s to the others | p50 ms | p99 ms | p99.9 ms | slow consumers disconnected | gaps | peak RSS of the busiest process MiB |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (JsonObject r : results) {
+      if ("slow-consumers".equals(r.getString("scenario"))) {
+        long peak = r.getJsonObject("peakRssKiB").stream().mapToLong(e -> ((Number) e.getValue()).longValue()).max().orElse(0);
+        md.append(String.format("| %s | %,d | %d | %.1f | %,.0f | %.1f | %.1f | %.1f | %d | %d | %d |%n", r.getString("target"),
+            r.getInteger("members"), r.getLong("slowConsumers"), r.getDouble("offeredSendRate"), r.getDouble("deliveriesPerSec"),
+            r.getDouble("p50ms"), r.getDouble("p99ms"), r.getDouble("p999ms"), r.getLong("disconnectedTotal"), r.getLong("gaps"),
+            peak / 1024));
+      }
+    }
     md.append("\n**Idle connections: memory growth of the process holding them (heap measured after a full GC)**\n\n")
         .append("| target | process | connections | RSS growth KiB | heap growth KiB | bytes per connection (RSS) | bytes per connection (heap) | connect time s |\n")
         .append("|---|---|---:|---:|---:|---:|---:|---:|\n");

@@ -32,7 +32,8 @@ import java.util.UUID;
  *
  * Scenarios: {@code smoke}, {@code fanout} (1 room, 10/100/1000/5000 subscribers, publish-rate
  * sweep to saturation, then latency at 25/50/75% of it), {@code cross} (publisher and subscribers
- * on different gateways), {@code idle} (memory per idle connection on the first gateway).
+ * on different gateways), {@code idle} (memory per idle connection on the first gateway),
+ * {@code slow} (1% of subscribers stop reading).
  */
 public final class LoadGen {
 
@@ -78,7 +79,8 @@ public final class LoadGen {
         case "fanout" -> gen.fanout();
         case "cross" -> gen.cross();
         case "idle" -> gen.idle();
-        default -> throw new IllegalArgumentException("--scenario smoke|fanout|cross|idle");
+        case "slow" -> gen.slow();
+        default -> throw new IllegalArgumentException("--scenario smoke|fanout|cross|idle|slow");
       }
     } finally {
       watchdog.interrupt();
@@ -120,6 +122,27 @@ public final class LoadGen {
     pop.add("xsub", room, subscribers, urls.subList(1, 2), false, 0);
     pop.add("xpub", room, 1, urls.subList(0, 1), true, 0);
     sweep(pop, "cross-gateway", subscribers + 1);
+    pop.closeAll();
+  }
+
+  /**
+   * Slow consumers: {@code subscribers} in one room, {@code slow-percent}% of which stop reading
+   * after they join, at a fixed publish rate. Reports the latency the others see, how many slow
+   * consumers the server disconnected, and the servers' peak memory.
+   */
+  private void slow() throws Exception {
+    int subscribers = args.integer("subscribers", 1000);
+    double slowFraction = args.integer("slow-percent", 1) / 100.0;
+    Population pop = new Population(vertx, client);
+    String room = "slow-" + UUID.randomUUID().toString().substring(0, 6);
+    pop.add("slowsub", room, subscribers, urls.subList(0, 1), false, slowFraction);
+    pop.add("slowpub", room, 1, urls.subList(0, 1), true, 0);
+    double rate = args.integer("rate", 32);
+    measure(pop, "slow-consumers-warmup", rate, 0, args.integer("warmup", 5), subscribers + 1);
+    long closesBefore = pop.closes.sum();
+    JsonObject r = measure(pop, "slow-consumers", rate, 0, args.integer("seconds", 30), subscribers + 1);
+    emit(r.put("slowConsumers", pop.slowCount()).put("disconnectedDuringRun", pop.closes.sum() - closesBefore)
+        .put("disconnectedTotal", pop.closes.sum()));
     pop.closeAll();
   }
 
