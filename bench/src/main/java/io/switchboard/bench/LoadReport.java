@@ -6,14 +6,19 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Markdown for the load-generator results, written into docs/benchmarks.md between
  * {@code <!-- results:NAME:begin -->} and {@code <!-- results:NAME:end -->}. The efficiency ratio
- * compares Switchboard's CPU per delivery with the control's at the same fan-out and the same
+ * compares Switchboard's CPU per delivery with the control's in the same scenario at the same
  * offered rate, at the highest rate both handled unsaturated.
  */
 public final class LoadReport {
+
+  private static final String SWEEP_HEADER =
+      "| target | scenario | members | offered msg/s | deliveries/s (expected) | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | errors | gaps | CPU µs per delivery | saturated |\n"
+      + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
 
   private LoadReport() {
   }
@@ -24,63 +29,124 @@ public final class LoadReport {
 
   static String tables(List<JsonObject> results) {
     StringBuilder md = new StringBuilder();
-    md.append("\n**Fan-out and cross-gateway: publish-rate sweep to saturation, then latency at 25/50/75% of it**\n\n")
-        .append("| target | scenario | members | offered msg/s | deliveries/s (expected) | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | errors | gaps | CPU µs per delivery | saturated |\n")
-        .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    md.append("\n**1, 3. Fan-out and cross-gateway: publish-rate sweep to saturation, then latency at 25/50/75% of it**\n\n")
+        .append(SWEEP_HEADER);
+    sweepRows(md, results, s -> s.startsWith("fanout") || s.startsWith("cross-gateway"));
+    md.append("\n**2. Many small rooms: every connection in a personal room and a room of 10, publishing alternately into each"
+        + " (members = mean deliveries per message)**\n\n").append(SWEEP_HEADER);
+    sweepRows(md, results, s -> s.startsWith("rooms"));
+
+    md.append("\n**Efficiency: CPU per delivery, Switchboard (all its processes) ÷ control (1 process), same scenario, same offered rate**\n\n")
+        .append("| scenario | members | connections | offered msg/s | Switchboard CPU µs/delivery | control CPU µs/delivery | ratio |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (String scenario : List.of("fanout-sweep", "rooms-sweep")) {
+      ratioRows(md, results, scenario);
+    }
+
+    md.append("\n**4. Connection storm: every client connects, says hello and joins (rooms of 10) with that many handshakes in flight**\n\n")
+        .append("| target | connections | in flight | time to all joined s | joins/s | p50 ms | p99 ms | max ms | failed |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (JsonObject r : of(results, "connect-storm")) {
+      md.append(String.format("| %s | %,d | %,d | %.1f | %,.0f | %.1f | %.1f | %.1f | %d |%n", r.getString("target"),
+          r.getInteger("connections"), r.getInteger("concurrency"), r.getDouble("seconds"), r.getDouble("connectsPerSec"),
+          r.getDouble("p50ms"), r.getDouble("p99ms"), r.getDouble("maxMs"), r.getLong("failures")));
+    }
+    md.append("\n**4. Reconnect storm: a gateway is killed (SIGKILL) under live traffic; its clients reconnect to the other"
+        + " gateway with full-jitter backoff and rejoin with `since`**\n\n")
+        .append("| killed | clients dropped | resumed | time until all resumed s | per-client resume p50 / p99 / max ms | reconnect attempts"
+            + " | msg/s offered | sends / acks | gaps | duplicates | rooms not recovered | members not at the room's last seq |\n")
+        .append("|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|\n");
+    for (JsonObject r : of(results, "reconnect-storm")) {
+      md.append(String.format("| %s | %,d | %,d | %.1f | %.0f / %.0f / %.0f | %,d | %.0f | %,d / %,d | %d | %d | %d | %d |%n",
+          r.getString("killed"), r.getLong("dropped"), r.getLong("resumed"), r.getDouble("allResumedSeconds"),
+          r.getDouble("resumeP50ms"), r.getDouble("resumeP99ms"), r.getDouble("resumeMaxMs"), r.getLong("reconnectAttempts"),
+          r.getDouble("offeredSendRate"), r.getLong("sends"), r.getLong("acks"), r.getLong("gaps"), r.getLong("duplicates"),
+          r.getLong("unrecovered"), r.getLong("membersBehind")));
+    }
+
+    md.append("\n**5. History replay: rejoin with `since` after missed messages (join frame to `recovered` marker, every message in order)**\n\n")
+        .append("| load | missed messages | runs | median ms | max ms | every run (ms) | live traffic meanwhile | live p99 ms |\n")
+        .append("|---|---:|---:|---:|---:|---|---|---:|\n");
+    for (JsonObject r : of(results, "replay")) {
+      boolean live = r.containsKey("liveDeliveriesPerSec");
+      md.append(String.format("| %s | %,d | %d | %.1f | %.1f | %s | %s | %s |%n", r.getString("load"), r.getInteger("missed"),
+          r.getInteger("runs"), r.getDouble("medianMs"), r.getDouble("maxMs"), r.getJsonArray("allMs").encode(),
+          live ? String.format("%,.0f deliveries/s, %d gaps", r.getDouble("liveDeliveriesPerSec"), r.getLong("liveGaps")) : "none",
+          live ? String.format("%.1f", r.getDouble("liveP99ms")) : "–"));
+    }
+
+    md.append("\n**6. Idle connections: memory growth of the process holding them (heap measured after a full GC)**\n\n")
+        .append("| target | process | connections | generator processes | RSS growth KiB | heap growth KiB | bytes per connection (RSS) | bytes per connection (heap) | connect time s |\n")
+        .append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (JsonObject r : of(results, "idle")) {
+      md.append(String.format("| %s | %s | %,d | %d | %,d | %,d | %,d | %,d | %.1f |%n", r.getString("target"), r.getString("process"),
+          r.getInteger("connections"), r.getInteger("generatorProcesses", 1), r.getLong("rssGrowthKiB"), r.getLong("heapGrowthKiB"),
+          r.getLong("bytesPerConnectionRss"), r.getLong("bytesPerConnectionHeap"), r.getDouble("connectSeconds")));
+    }
+
+    md.append("\n**7. Slow consumers: everyone reads (baseline), then 1% of the subscribers stop reading; what the others see**\n\n")
+        .append("| target | phase | members | slow consumers | msg/s (body bytes) | deliveries/s to the readers | p50 ms | p99 ms | p99.9 ms | closed with 4001 | gaps | peak RSS per process MiB |\n")
+        .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (JsonObject r : results) {
-      if (r.containsKey("deliveriesPerSec") && !r.getString("scenario").endsWith("warmup")) {
-        String label = r.getString("scenario") + (r.containsKey("fractionOfSaturation")
+      String scenario = r.getString("scenario", "");
+      if (scenario.equals("slow-baseline") || scenario.equals("slow-consumers")) {
+        StringBuilder rss = new StringBuilder();
+        r.getJsonObject("peakRssKiB").forEach(e -> rss.append(rss.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
+            .append(((Number) e.getValue()).longValue() / 1024));
+        md.append(String.format("| %s | %s | %,d | %d | %.0f (%,d) | %,.0f | %.1f | %.1f | %.1f | %s | %d | %s |%n", r.getString("target"),
+            scenario.equals("slow-baseline") ? "all read" : "1% stopped", r.getInteger("members"), r.getLong("slowConsumers"),
+            r.getDouble("offeredSendRate"), r.getInteger("padBytes", 0), r.getDouble("deliveriesPerSec"), r.getDouble("p50ms"),
+            r.getDouble("p99ms"), r.getDouble("p999ms"), r.containsKey("slowConsumerCloses") ? r.getLong("slowConsumerCloses") : "–",
+            r.getLong("gaps"), rss));
+      }
+    }
+    return md.toString();
+  }
+
+  private static List<JsonObject> of(List<JsonObject> results, String scenario) {
+    return results.stream().filter(r -> scenario.equals(r.getString("scenario"))).toList();
+  }
+
+  private static void sweepRows(StringBuilder md, List<JsonObject> results, Predicate<String> scenario) {
+    for (JsonObject r : results) {
+      String name = r.getString("scenario", "");
+      if (r.containsKey("deliveriesPerSec") && scenario.test(name) && !name.endsWith("warmup")) {
+        String label = name + (r.containsKey("fractionOfSaturation")
             ? " @" + Math.round(r.getDouble("fractionOfSaturation") * 100) + "%" : "");
-        md.append(String.format("| %s | %s | %,d | %.1f | %,.0f (%,.0f) | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %s | %s |%n",
-            r.getString("target"), label, r.getInteger("members"), r.getDouble("offeredSendRate"),
+        md.append(String.format("| %s | %s | %s | %.1f | %,.0f (%,.0f) | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %s | %s |%n",
+            r.getString("target"), label, members(r), r.getDouble("offeredSendRate"),
             r.getDouble("deliveriesPerSec"), r.getDouble("expectedDeliveriesPerSec"), r.getDouble("p50ms"), r.getDouble("p95ms"),
             r.getDouble("p99ms"), r.getDouble("p999ms"), r.getDouble("maxMs"), r.getLong("errors"), r.getLong("gaps"),
             r.getValue("cpuMicrosPerDelivery"), r.getBoolean("saturated") ? "yes" : "no"));
       }
     }
-    md.append("\n**Efficiency: CPU per delivery, Switchboard (all 6 processes) ÷ control (1 process), same fan-out, same offered rate**\n\n")
-        .append("| members | offered msg/s | Switchboard CPU µs/delivery | control CPU µs/delivery | ratio |\n")
-        .append("|---:|---:|---:|---:|---:|\n");
+  }
+
+  private static String members(JsonObject r) {
+    double fanout = r.getDouble("fanout", r.getInteger("members").doubleValue());
+    return fanout == Math.rint(fanout) ? String.format("%,d", (long) fanout) : String.valueOf(fanout);
+  }
+
+  /** One row per fan-out: the highest offered rate at which both targets were unsaturated. */
+  private static void ratioRows(StringBuilder md, List<JsonObject> results, String scenario) {
     Map<String, JsonObject> control = new LinkedHashMap<>();
     for (JsonObject r : results) {
-      if ("control".equals(r.getString("target")) && "fanout-sweep".equals(r.getString("scenario")) && !r.getBoolean("saturated")) {
-        control.put(r.getInteger("members") + "@" + r.getDouble("offeredSendRate"), r);
+      if ("control".equals(r.getString("target")) && scenario.equals(r.getString("scenario")) && !r.getBoolean("saturated")) {
+        control.put(members(r) + "@" + r.getDouble("offeredSendRate"), r);
       }
     }
-    Map<Integer, JsonObject[]> best = new LinkedHashMap<>();
+    Map<String, JsonObject[]> best = new LinkedHashMap<>();
     for (JsonObject r : results) {
-      if ("switchboard".equals(r.getString("target")) && "fanout-sweep".equals(r.getString("scenario")) && !r.getBoolean("saturated")) {
-        JsonObject c = control.get(r.getInteger("members") + "@" + r.getDouble("offeredSendRate"));
+      if ("switchboard".equals(r.getString("target")) && scenario.equals(r.getString("scenario")) && !r.getBoolean("saturated")) {
+        JsonObject c = control.get(members(r) + "@" + r.getDouble("offeredSendRate"));
         if (c != null) {
-          best.put(r.getInteger("members"), new JsonObject[] {r, c});
+          best.put(members(r), new JsonObject[] {r, c});
         }
       }
     }
-    best.forEach((members, pair) -> md.append(String.format("| %,d | %.1f | %.1f | %.1f | %.2f |%n", members,
-        pair[0].getDouble("offeredSendRate"), pair[0].getDouble("cpuMicrosPerDelivery"), pair[1].getDouble("cpuMicrosPerDelivery"),
+    best.forEach((members, pair) -> md.append(String.format("| %s | %s | %,d | %.1f | %.1f | %.1f | %.2f |%n",
+        scenario.replace("-sweep", ""), members, pair[0].getInteger("connections"), pair[0].getDouble("offeredSendRate"),
+        pair[0].getDouble("cpuMicrosPerDelivery"), pair[1].getDouble("cpuMicrosPerDelivery"),
         pair[0].getDouble("cpuMicrosPerDelivery") / pair[1].getDouble("cpuMicrosPerDelivery"))));
-    md.append("\n**Slow consumers: 1% of a room's subscribers stop reading; what the others see**\n\n")
-        .append("| target | members | slow consumers | offered msg/s | deliveries/s to the others | p50 ms | p99 ms | p99.9 ms | slow consumers disconnected | gaps | peak RSS of the busiest process MiB |\n")
-        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (JsonObject r : results) {
-      if ("slow-consumers".equals(r.getString("scenario"))) {
-        long peak = r.getJsonObject("peakRssKiB").stream().mapToLong(e -> ((Number) e.getValue()).longValue()).max().orElse(0);
-        md.append(String.format("| %s | %,d | %d | %.1f | %,.0f | %.1f | %.1f | %.1f | %d | %d | %d |%n", r.getString("target"),
-            r.getInteger("members"), r.getLong("slowConsumers"), r.getDouble("offeredSendRate"), r.getDouble("deliveriesPerSec"),
-            r.getDouble("p50ms"), r.getDouble("p99ms"), r.getDouble("p999ms"), r.getLong("disconnectedTotal"), r.getLong("gaps"),
-            peak / 1024));
-      }
-    }
-    md.append("\n**Idle connections: memory growth of the process holding them (heap measured after a full GC)**\n\n")
-        .append("| target | process | connections | RSS growth KiB | heap growth KiB | bytes per connection (RSS) | bytes per connection (heap) | connect time s |\n")
-        .append("|---|---|---:|---:|---:|---:|---:|---:|\n");
-    for (JsonObject r : results) {
-      if ("idle".equals(r.getString("scenario"))) {
-        md.append(String.format("| %s | %s | %,d | %,d | %,d | %,d | %,d | %.1f |%n", r.getString("target"), r.getString("process"),
-            r.getInteger("connections"), r.getLong("rssGrowthKiB"), r.getLong("heapGrowthKiB"), r.getLong("bytesPerConnectionRss"),
-            r.getLong("bytesPerConnectionHeap"), r.getDouble("connectSeconds")));
-      }
-    }
-    return md.toString();
   }
 }

@@ -118,42 +118,7 @@ public final class ReplayBench {
   private void replay(int missed, int runs) throws Exception {
     List<Double> millis = new ArrayList<>();
     for (int r = 0; r < runs; r++) {
-      String room = "bench-replay-" + UUID.randomUUID().toString().substring(0, 8);
-      BenchClient reader = BenchClient.connect(client, urls.get(0), "reader").await();
-      String epoch = reader.join(room, null).await().getString("epoch");
-      reader.close().await();
-
-      BenchClient sender = BenchClient.connect(client, urls.get(urls.size() - 1), "writer").await();
-      sender.join(room, null).await();
-      for (int from = 0; from < missed; from += 500) {
-        List<Future<JsonObject>> acks = new ArrayList<>();
-        for (int i = from; i < Math.min(missed, from + 500); i++) {
-          acks.add(sender.send(room, "r" + i, new JsonObject().put("text", "missed message " + i)));
-        }
-        Future.all(acks).await();
-      }
-      sender.close().await();
-
-      BenchClient back = BenchClient.connect(client, urls.get(0), "reader").await();
-      Promise<Long> done = Promise.promise();
-      long[] next = {1};
-      back.onFrame(f -> {
-        if ("message".equals(f.getString("type"))) {
-          if (f.getLong("seq") != next[0]++) {
-            done.tryFail("out of order at " + f.getLong("seq"));
-          }
-        } else if ("recovered".equals(f.getString("type"))) {
-          done.tryComplete(System.nanoTime());
-        }
-      });
-      long t0 = System.nanoTime();
-      back.join(room, new JsonObject().put("seq", 0).put("epoch", epoch));
-      long t1 = done.future().await();
-      if (next[0] - 1 != missed) {
-        throw new IllegalStateException("replayed " + (next[0] - 1) + " of " + missed);
-      }
-      millis.add((t1 - t0) / 1e6);
-      back.close().await();
+      millis.add(Replay.millis(client, urls, missed));
     }
     List<Double> sorted = millis.stream().sorted().toList();
     emit(new JsonObject().put("bench", "replay").put("missed", missed).put("runs", runs)

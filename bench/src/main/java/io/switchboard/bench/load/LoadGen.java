@@ -1,6 +1,7 @@
 package io.switchboard.bench.load;
 
 import io.switchboard.bench.Args;
+import io.switchboard.bench.Replay;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocketClient;
@@ -12,13 +13,17 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The load generator: speaks the documented protocol over real WebSockets to a Switchboard
@@ -30,10 +35,23 @@ import java.util.UUID;
  * java -cp bench/target/bench.jar io.switchboard.bench.load.LoadGen --target control --urls ws://127.0.0.1:8090/ws/v1 --pids control=1234 --scenario fanout
  * </pre>
  *
- * Scenarios: {@code smoke}, {@code fanout} (1 room, 10/100/1000/5000 subscribers, publish-rate
- * sweep to saturation, then latency at 25/50/75% of it), {@code cross} (publisher and subscribers
- * on different gateways), {@code idle} (memory per idle connection on the first gateway),
- * {@code slow} (1% of subscribers stop reading).
+ * Scenarios (issue 4's numbering):
+ * <ol>
+ *   <li>{@code fanout}: 1 room, 10/100/1000/5000 subscribers, publish-rate sweep to saturation,
+ *       then latency at 25/50/75% of it;</li>
+ *   <li>{@code rooms}: 10,000 connections, each in a personal room and a room of 10, every
+ *       connection publishing, alternately into each;</li>
+ *   <li>{@code cross}: publisher and subscribers on different gateways;</li>
+ *   <li>{@code storm}: 10,000 connections at once, then (with {@code --kill NAME}) a gateway is
+ *       killed under live traffic and its clients reconnect to the others and resume with
+ *       {@code since}: time until every one has resumed, and proof that none missed a message;</li>
+ *   <li>{@code replay}: rejoin with 50/500/5,000 missed messages, alone and during live load;</li>
+ *   <li>{@code idle}: memory per idle connection on one gateway (connections held by child
+ *       {@code hold} processes, each under the file-descriptor limit);</li>
+ *   <li>{@code slow}: 1% of subscribers stop reading; the others' latency before and after, the
+ *       4001 disconnects, the servers' peak memory.</li>
+ * </ol>
+ * {@code smoke} is a few seconds with small numbers, run by the test suite.
  */
 public final class LoadGen {
 
@@ -77,10 +95,14 @@ public final class LoadGen {
       switch (args.string("scenario", "smoke")) {
         case "smoke" -> gen.smoke();
         case "fanout" -> gen.fanout();
+        case "rooms" -> gen.rooms();
         case "cross" -> gen.cross();
+        case "storm" -> gen.storm();
+        case "replay" -> gen.replay();
         case "idle" -> gen.idle();
+        case "hold" -> gen.hold(maxSeconds);
         case "slow" -> gen.slow();
-        default -> throw new IllegalArgumentException("--scenario smoke|fanout|cross|idle|slow");
+        default -> throw new IllegalArgumentException("--scenario smoke|fanout|rooms|cross|storm|replay|idle|hold|slow");
       }
     } finally {
       watchdog.interrupt();
@@ -88,13 +110,20 @@ public final class LoadGen {
     }
   }
 
-  /** A few seconds with small numbers: proves the generator still speaks the protocol. */
+  /**
+   * A few seconds with small numbers: proves the generator still speaks the protocol. Members
+   * are in two rooms each and publish into both, so the multi-room path is exercised too.
+   */
   private void smoke() throws Exception {
     Population pop = new Population(vertx, client);
-    String room = "smoke-" + UUID.randomUUID().toString().substring(0, 8);
-    pop.add("smoke-sub", room, 5, urls, false, 0);
-    pop.add("smoke-pub", room, 1, urls.subList(0, 1), true, 0);
-    JsonObject r = measure(pop, "smoke", 20, 1, 2, 6);
+    String run = shortId();
+    List<Population.Peer> peers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      peers.add(pop.peer("smoke-" + i, List.of("smoke-" + run, "smoke-" + run + "-own-" + i), false));
+    }
+    pop.connect(peers, urls, 6);
+    pop.enlist(peers, true);
+    JsonObject r = measure(pop, "smoke", 2, 1, 2, 3.5);
     pop.closeAll();
     emit(r);
   }
@@ -103,7 +132,7 @@ public final class LoadGen {
     for (String size : args.string("sizes", "10,100,1000,5000").split(",")) {
       int subscribers = Integer.parseInt(size.trim());
       Population pop = new Population(vertx, client);
-      String room = "fanout-" + subscribers + "-" + UUID.randomUUID().toString().substring(0, 6);
+      String room = "fanout-" + subscribers + "-" + shortId();
       pop.add("sub" + subscribers, room, subscribers, urls.subList(0, 1), false, 0);
       pop.add("pub" + subscribers, room, 1, urls.subList(0, 1), true, 0);
       sweep(pop, "fanout", subscribers + 1);
@@ -112,13 +141,36 @@ public final class LoadGen {
     }
   }
 
+  /**
+   * Many small rooms: every connection is in its own personal room and in a room of
+   * {@code group}, spread over the gateways, and publishes alternately into each (one delivery,
+   * then {@code group}). The sweep is over the aggregate publish rate.
+   */
+  private void rooms() throws Exception {
+    int connections = args.integer("connections", 10_000);
+    int group = args.integer("group", 10);
+    String run = shortId();
+    Population pop = new Population(vertx, client);
+    List<Population.Peer> peers = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      peers.add(pop.peer("u" + i + "-" + run, List.of("g-" + run + "-" + i / group, "p-" + run + "-" + i), false));
+    }
+    long t0 = System.nanoTime();
+    pop.connect(peers, urls, 512);
+    log.info("{} connections joined {} rooms in {} s ({} failed)", connections, connections + (connections + group - 1) / group,
+        round((System.nanoTime() - t0) / 1e9), pop.connectFailures.sum());
+    pop.enlist(peers, true);
+    sweep(pop, "rooms", (group + 1) / 2.0);
+    pop.closeAll();
+  }
+
   private void cross() throws Exception {
     int subscribers = args.integer("subscribers", 100);
     if (urls.size() < 2) {
       throw new IllegalArgumentException("cross needs two gateway urls");
     }
     Population pop = new Population(vertx, client);
-    String room = "cross-" + UUID.randomUUID().toString().substring(0, 6);
+    String room = "cross-" + shortId();
     pop.add("xsub", room, subscribers, urls.subList(1, 2), false, 0);
     pop.add("xpub", room, 1, urls.subList(0, 1), true, 0);
     sweep(pop, "cross-gateway", subscribers + 1);
@@ -126,64 +178,253 @@ public final class LoadGen {
   }
 
   /**
-   * Slow consumers: {@code subscribers} in one room, {@code slow-percent}% of which stop reading
-   * after they join, at a fixed publish rate. Reports the latency the others see, how many slow
-   * consumers the server disconnected, and the servers' peak memory.
+   * Connection storm, then reconnect storm. {@code connections} clients (rooms of 10, spread over
+   * the gateways) connect with {@code concurrency} handshakes in flight. Then, with
+   * {@code --kill NAME} (a process in {@code --pids}), one member per room publishes from the first
+   * gateway while that process is killed with SIGKILL: its clients reconnect to the next gateway
+   * with full-jitter backoff and rejoin with {@code since}. Reported: time until every dropped
+   * client has resumed (every room's {@code recovered: true}), and, once traffic has stopped,
+   * whether every member of every room holds exactly the room's last seq.
    */
-  private void slow() throws Exception {
-    int subscribers = args.integer("subscribers", 1000);
-    double slowFraction = args.integer("slow-percent", 1) / 100.0;
-    Population pop = new Population(vertx, client);
-    String room = "slow-" + UUID.randomUUID().toString().substring(0, 6);
-    pop.add("slowsub", room, subscribers, urls.subList(0, 1), false, slowFraction);
-    pop.add("slowpub", room, 1, urls.subList(0, 1), true, 0);
-    double rate = args.integer("rate", 32);
-    measure(pop, "slow-consumers-warmup", rate, 0, args.integer("warmup", 5), subscribers + 1);
-    long closesBefore = pop.closes.sum();
-    JsonObject r = measure(pop, "slow-consumers", rate, 0, args.integer("seconds", 30), subscribers + 1);
-    emit(r.put("slowConsumers", pop.slowCount()).put("disconnectedDuringRun", pop.closes.sum() - closesBefore)
-        .put("disconnectedTotal", pop.closes.sum()));
+  private void storm() throws Exception {
+    int connections = args.integer("connections", 10_000);
+    int concurrency = args.integer("concurrency", 1000);
+    int group = args.integer("group", 10);
+    String kill = args.string("kill", "");
+    String run = shortId();
+    Population pop = new Population(vertx, client).reconnecting(urls);
+    List<Population.Peer> peers = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      peers.add(pop.peer("s" + i + "-" + run, List.of("storm-" + run + "-" + i / group), false));
+    }
+    long t0 = System.nanoTime();
+    pop.connect(peers, urls, concurrency);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Histogram connect = pop.connectMicros.getIntervalHistogram();
+    emit(new JsonObject().put("scenario", "connect-storm").put("target", target).put("connections", connections)
+        .put("concurrency", concurrency).put("seconds", round(seconds)).put("connectsPerSec", round(connections / seconds))
+        .put("p50ms", ms(connect, 50)).put("p99ms", ms(connect, 99)).put("maxMs", round(connect.getMaxValue() / 1000.0))
+        .put("failures", pop.connectFailures.sum()).put("peakRssKiB", new JsonObject(new LinkedHashMap<>(ProcStats.peakRssKiB(pids)))));
+    if (!kill.isEmpty()) {
+      reconnectStorm(pop, peers, group, kill);
+    }
     pop.closeAll();
   }
 
-  /** Memory per idle connection (hello + one joined room) on the first gateway. */
-  private void idle() throws Exception {
-    String name = args.string("measure", pids.keySet().iterator().next());
-    long pid = pids.get(name);
-    for (String size : args.string("counts", "5000,10000").split(",")) {
-      int count = Integer.parseInt(size.trim());
-      Thread.sleep(2000);
-      long rssBefore = ProcStats.statusKiB(pid, "VmRSS");
-      long heapBefore = ProcStats.heapAfterGcKiB(pid);
-      Population pop = new Population(vertx, client);
-      long t0 = System.nanoTime();
-      pop.add("idle" + count, "idle-lobby-" + UUID.randomUUID().toString().substring(0, 6), count, urls.subList(0, 1), false, 0);
-      double connectSeconds = (System.nanoTime() - t0) / 1e9;
-      Thread.sleep(3000);
-      long heapAfter = ProcStats.heapAfterGcKiB(pid);
-      long rssAfter = ProcStats.statusKiB(pid, "VmRSS");
-      emit(new JsonObject().put("scenario", "idle").put("target", target).put("process", name).put("connections", count)
-          .put("connectSeconds", round(connectSeconds)).put("rssGrowthKiB", rssAfter - rssBefore)
-          .put("heapGrowthKiB", heapAfter - heapBefore)
-          .put("bytesPerConnectionRss", (rssAfter - rssBefore) * 1024 / count)
-          .put("bytesPerConnectionHeap", (heapAfter - heapBefore) * 1024 / count)
-          .put("closes", pop.closes.sum()));
-      pop.closeAll();
+  private void reconnectStorm(Population pop, List<Population.Peer> peers, int group, String kill) throws Exception {
+    long pid = pids.get(kill);
+    String killedUrl = urls.get(1);
+    List<Population.Peer> publishers = new ArrayList<>();
+    for (int i = 0; i < peers.size(); i += group) {
+      if (!peers.get(i).url.equals(killedUrl)) {
+        publishers.add(peers.get(i));
+      }
+    }
+    pop.enlist(peers, false);
+    pop.publishFrom(publishers);
+    double aggregate = args.integer("storm-rate", 500);
+    pop.publish(aggregate / publishers.size());
+    Thread.sleep(5000);
+    pop.reset();
+    long dropped = peers.stream().filter(p -> p.url.equals(killedUrl)).count();
+    long killedAt = System.nanoTime();
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    log.info("killed {} (pid {}); {} clients were connected to it", kill, pid, dropped);
+    long deadline = killedAt + TimeUnit.SECONDS.toNanos(args.integer("resume-timeout", 120));
+    while (pop.resumed.sum() < dropped && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      System.err.printf("  reconnect storm: %,d of %,d resumed, %,d attempts, %,d failed%n", pop.resumed.sum(), dropped,
+          pop.reconnectAttempts.sum(), pop.connectFailures.sum());
+    }
+    double allResumedSeconds = (System.nanoTime() - killedAt) / 1e9;
+    Thread.sleep(5000); // live traffic after the resume, still checked for gaps
+    pop.publish(0);
+    awaitQuiet(pop);
+    Histogram resume = pop.resumeMicros.getIntervalHistogram();
+    Histogram latency = pop.latencySnapshot();
+    // Every member of a room must end at the room's last seq (the highest any member saw).
+    Map<String, Long> head = new HashMap<>();
+    peers.forEach(p -> head.merge(p.rooms[0], p.lastSeq[0], Math::max));
+    long behind = peers.stream().filter(p -> p.lastSeq[0] != head.get(p.rooms[0])).count();
+    emit(new JsonObject().put("scenario", "reconnect-storm").put("target", target).put("connections", peers.size())
+        .put("killed", kill).put("dropped", dropped).put("resumed", pop.resumed.sum())
+        .put("allResumedSeconds", round(allResumedSeconds)).put("resumeP50ms", ms(resume, 50)).put("resumeP99ms", ms(resume, 99))
+        .put("resumeMaxMs", round(resume.getMaxValue() / 1000.0)).put("reconnectAttempts", pop.reconnectAttempts.sum())
+        .put("offeredSendRate", aggregate).put("sends", pop.sends.sum()).put("acks", pop.acks.sum()).put("errors", pop.errors.sum())
+        .put("deliveries", pop.deliveries.sum()).put("p99ms", ms(latency, 99)).put("maxMs", round(latency.getMaxValue() / 1000.0))
+        .put("gaps", pop.gaps.sum()).put("duplicates", pop.duplicates.sum()).put("unrecovered", pop.unrecovered.sum())
+        .put("membersBehind", behind));
+  }
+
+  /**
+   * History replay: a client rejoins with {@code since} after 50, 500 and 5,000 missed messages,
+   * timed from its join frame to the {@code recovered} marker, first on a quiet cluster and then
+   * while a room of {@code live-members} receives {@code live-rate} messages per second.
+   */
+  private void replay() throws Exception {
+    int runs = args.integer("runs", 5);
+    for (String load : List.of("alone", "live")) {
+      Population live = new Population(vertx, client);
+      double liveRate = args.integer("live-rate", 320);
+      int liveMembers = args.integer("live-members", 100);
+      if (load.equals("live")) {
+        String room = "replay-live-" + shortId();
+        live.add("lsub", room, liveMembers, urls, false, 0);
+        live.add("lpub", room, 1, urls.subList(0, 1), true, 0);
+        live.publish(liveRate);
+        Thread.sleep(3000);
+      }
+      for (String count : args.string("missed", "50,500,5000").split(",")) {
+        int missed = Integer.parseInt(count.trim());
+        live.reset();
+        List<Double> millis = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+          millis.add(Replay.millis(client, urls, missed));
+        }
+        Histogram h = live.latencySnapshot();
+        List<Double> sorted = millis.stream().sorted().toList();
+        JsonObject result = new JsonObject().put("scenario", "replay").put("target", target).put("load", load)
+            .put("missed", missed).put("runs", runs).put("medianMs", round(sorted.get(sorted.size() / 2)))
+            .put("maxMs", round(sorted.get(sorted.size() - 1))).put("allMs", millis.stream().map(LoadGen::round).toList());
+        if (load.equals("live")) {
+          result.put("liveDeliveriesPerSec", round(liveRate * (liveMembers + 1))).put("liveP99ms", ms(h, 99))
+              .put("liveGaps", live.gaps.sum()).put("liveErrors", live.errors.sum());
+        }
+        emit(result);
+      }
+      live.closeAll();
     }
   }
 
   /**
-   * Doubles the publish rate until the target saturates (deliveries fall below 90% of what the
-   * rate should produce, p99 passes 500 ms as queues grow, or errors pass 1% of sends), then
-   * measures latency at 25, 50 and 75% of the last unsaturated rate.
+   * Slow consumers: {@code subscribers} in one room at a fixed publish rate with padded messages.
+   * First everyone reads (the baseline); then {@code slow-percent}% of them stop reading. Reports
+   * the latency the others see in both phases, how many slow consumers the server closed with
+   * 4001 (counted once they read again and see the close), and the servers' peak memory.
    */
-  private void sweep(Population pop, String scenario, int members) throws Exception {
+  private void slow() throws Exception {
+    int subscribers = args.integer("subscribers", 500);
+    double slowFraction = args.integer("slow-percent", 1) / 100.0;
+    Population pop = new Population(vertx, client).padding(args.integer("pad", 2048));
+    String room = "slow-" + shortId();
+    pop.add("slowsub", room, subscribers, urls.subList(0, 1), false, slowFraction);
+    pop.add("slowpub", room, 1, urls.subList(0, 1), true, 0);
+    double rate = args.integer("rate", 64);
+    int seconds = args.integer("seconds", 60);
+    measure(pop, "slow-consumers-warmup", rate, 0, args.integer("warmup", 10), subscribers + 1);
+    emit(measure(pop, "slow-baseline", rate, 0, Math.max(5, seconds / 3), subscribers + 1)
+        .put("slowConsumers", 0).put("padBytes", args.integer("pad", 2048)));
+    pop.pauseSlow();
+    JsonObject r = measure(pop, "slow-consumers", rate, 0, seconds, subscribers + 1);
+    pop.resumeSlow();
+    Thread.sleep(3000);
+    emit(r.put("slowConsumers", pop.slowCount()).put("slowConsumerCloses", pop.slowConsumerCloses.sum())
+        .put("padBytes", args.integer("pad", 2048)));
+    pop.closeAll();
+  }
+
+  /**
+   * Memory per idle connection (hello + one joined room) on one gateway. The connections are held
+   * by child {@code hold} processes of at most {@code per-process} connections each, with their
+   * own source addresses (127.0.0.11, .12, ...), so that 19,000 connections stay under the
+   * per-process file-descriptor limit and the ephemeral port range.
+   */
+  private void idle() throws Exception {
+    String name = args.string("measure", pids.keySet().iterator().next());
+    long pid = pids.get(name);
+    int perProcess = args.integer("per-process", 9_500);
+    for (String size : args.string("counts", "5000,10000").split(",")) {
+      int count = Integer.parseInt(size.trim());
+      Thread.sleep(5000); // the previous step's sessions are gone
+      long rssBefore = ProcStats.statusKiB(pid, "VmRSS");
+      long heapBefore = ProcStats.heapAfterGcKiB(pid);
+      String room = "idle-lobby-" + shortId();
+      int holders = (count + perProcess - 1) / perProcess;
+      List<Process> children = new ArrayList<>();
+      List<Path> ready = new ArrayList<>();
+      long t0 = System.nanoTime();
+      try {
+        for (int k = 0; k < holders; k++) {
+          int n = count / holders + (k < count % holders ? 1 : 0);
+          Path file = Files.createTempFile("loadgen-hold", ".json");
+          Files.delete(file);
+          ready.add(file);
+          children.add(new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g",
+              "-cp", System.getProperty("java.class.path"), LoadGen.class.getName(), "--scenario", "hold",
+              "--count", String.valueOf(n), "--room", room, "--urls", urls.get(0), "--local-address", "127.0.0." + (11 + k),
+              "--ready", file.toString(), "--max-seconds", "600", "--pids", name + "=" + pid)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        }
+        long closes = 0;
+        for (int k = 0; k < holders; k++) {
+          closes += awaitHeld(children.get(k), ready.get(k)).getLong("closes");
+        }
+        double connectSeconds = (System.nanoTime() - t0) / 1e9;
+        Thread.sleep(3000);
+        long heapAfter = ProcStats.heapAfterGcKiB(pid);
+        long rssAfter = ProcStats.statusKiB(pid, "VmRSS");
+        emit(new JsonObject().put("scenario", "idle").put("target", target).put("process", name).put("connections", count)
+            .put("generatorProcesses", holders).put("connectSeconds", round(connectSeconds))
+            .put("rssGrowthKiB", rssAfter - rssBefore).put("heapGrowthKiB", heapAfter - heapBefore)
+            .put("bytesPerConnectionRss", (rssAfter - rssBefore) * 1024 / count)
+            .put("bytesPerConnectionHeap", (heapAfter - heapBefore) * 1024 / count)
+            .put("bytesPerConnection", (rssAfter - rssBefore + heapAfter - heapBefore) * 1024 / count)
+            .put("closes", closes));
+      } finally {
+        children.forEach(Process::destroy);
+        for (Process c : children) {
+          c.waitFor(30, TimeUnit.SECONDS);
+        }
+        for (Path f : ready) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
+
+  private static JsonObject awaitHeld(Process child, Path ready) throws Exception {
+    long deadline = System.currentTimeMillis() + 300_000;
+    while (!Files.exists(ready)) {
+      if (!child.isAlive() || System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("hold process failed to connect (exit " + (child.isAlive() ? "none" : child.exitValue()) + ")");
+      }
+      Thread.sleep(200);
+    }
+    return new JsonObject(Files.readString(ready));
+  }
+
+  /**
+   * A child of {@code idle}: holds {@code count} idle connections from {@code local-address},
+   * writes {@code {"held": n, "closes": c}} to the {@code ready} file, then waits to be stopped
+   * (at most {@code --max-seconds}).
+   */
+  private void hold(int maxSeconds) throws Exception {
+    WebSocketClient local = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
+        .setConnectTimeout(30_000).setLocalAddress(args.string("local-address", "127.0.0.1")));
+    Population pop = new Population(vertx, local);
+    int count = args.integer("count", 1000);
+    pop.add("hold-" + shortId(), args.string("room", "idle-lobby"), count, urls.subList(0, 1), false, 0);
+    Path ready = Path.of(args.string("ready", "/dev/null"));
+    Path partial = Path.of(ready + ".partial");
+    Files.writeString(partial, new JsonObject().put("held", count - pop.connectFailures.sum()).put("closes", pop.closes.sum()).encode());
+    Files.move(partial, ready, StandardCopyOption.ATOMIC_MOVE);
+    new CountDownLatch(1).await(maxSeconds, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Doubles the offered delivery rate, from {@code start-deliveries} per second, until the target
+   * saturates (deliveries fall below 90% of what the rate should produce, p99 passes 500 ms as
+   * queues grow, or errors pass 1% of sends), then measures latency at 25, 50 and 75% of the last
+   * unsaturated rate. {@code fanout} is the mean number of deliveries per message.
+   */
+  private void sweep(Population pop, String scenario, double fanout) throws Exception {
     int seconds = args.integer("seconds", 5);
-    measure(pop, scenario + "-warmup", 2000.0 / members, 0, args.integer("warmup", 8), members);
-    double rate = Math.max(1, args.integer("start-deliveries", 4000) / (double) members);
+    double perPublisher = fanout * pop.publisherCount();
+    measure(pop, scenario + "-warmup", 2000.0 / perPublisher, 0, args.integer("warmup", 8), fanout);
+    double rate = args.integer("start-deliveries", 4000) / perPublisher;
     double best = 0;
     for (int step = 0; step < args.integer("max-steps", 9); step++) {
-      JsonObject r = measure(pop, scenario + "-sweep", rate, 2, seconds, members);
+      JsonObject r = measure(pop, scenario + "-sweep", rate, 2, seconds, fanout);
       emit(r);
       if (r.getBoolean("saturated")) {
         break;
@@ -195,23 +436,27 @@ public final class LoadGen {
       return;
     }
     for (double fraction : new double[] {0.25, 0.5, 0.75}) {
-      JsonObject r = measure(pop, scenario + "-latency", best * fraction, 2, seconds, members);
-      emit(r.put("fractionOfSaturation", fraction).put("saturationSendRate", round(best)));
+      JsonObject r = measure(pop, scenario + "-latency", best * fraction, 2, seconds, fanout);
+      emit(r.put("fractionOfSaturation", fraction).put("saturationSendRate", round(best * pop.publisherCount())));
     }
   }
 
-  /** Publishes at {@code rate} for warm-up plus {@code seconds}, measuring only the latter. */
-  private JsonObject measure(Population pop, String label, double rate, int warmup, int seconds, int members)
+  /**
+   * Publishes at {@code rate} per publisher for warm-up plus {@code seconds}, measuring only the
+   * latter; {@code fanout} deliveries are expected per message.
+   */
+  private JsonObject measure(Population pop, String label, double rate, int warmup, int seconds, double fanout)
       throws Exception {
     pop.publish(rate);
     Thread.sleep(warmup * 1000L);
     pop.reset();
     double cpu0 = ProcStats.cpuSeconds(pids);
     long t0 = System.nanoTime();
+    double offered = rate * pop.publisherCount();
     for (int s = 0; s < seconds; s++) {
       Thread.sleep(1000);
-      System.err.printf("  %s %.1f msg/s x %d members: %,d deliveries, %,d acks, %d errors so far%n",
-          label, rate, members, pop.deliveries.sum(), pop.acks.sum(), pop.errors.sum());
+      System.err.printf("  %s %.1f msg/s, %.1f deliveries per message: %,d deliveries, %,d acks, %d errors so far%n",
+          label, offered, fanout, pop.deliveries.sum(), pop.acks.sum(), pop.errors.sum());
     }
     double elapsed = (System.nanoTime() - t0) / 1e9;
     double cpu = ProcStats.cpuSeconds(pids) - cpu0;
@@ -220,12 +465,13 @@ public final class LoadGen {
     long sends = pop.sends.sum();
     pop.publish(0);
     awaitQuiet(pop);
-    double expected = rate * members;
+    double expected = offered * fanout;
     double achieved = deliveries / elapsed;
     boolean saturated = achieved < 0.9 * expected || h.getValueAtPercentile(99) > 500_000
         || pop.errors.sum() > 0.01 * Math.max(1, sends);
-    return new JsonObject().put("scenario", label).put("target", target).put("members", members)
-        .put("connections", pop.connections()).put("offeredSendRate", round(rate)).put("achievedSendRate", round(pop.acks.sum() / elapsed))
+    return new JsonObject().put("scenario", label).put("target", target).put("members", (int) Math.round(fanout))
+        .put("fanout", fanout).put("connections", pop.connections()).put("publishers", pop.publisherCount())
+        .put("offeredSendRate", round(offered)).put("achievedSendRate", round(pop.acks.sum() / elapsed))
         .put("expectedDeliveriesPerSec", round(expected)).put("deliveriesPerSec", round(achieved))
         .put("p50ms", ms(h, 50)).put("p95ms", ms(h, 95)).put("p99ms", ms(h, 99)).put("p999ms", ms(h, 99.9))
         .put("maxMs", round(h.getMaxValue() / 1000.0)).put("errors", pop.errors.sum()).put("gaps", pop.gaps.sum())
@@ -283,6 +529,10 @@ public final class LoadGen {
 
   private static double ms(Histogram h, double percentile) {
     return round(h.getValueAtPercentile(percentile) / 1000.0);
+  }
+
+  private static String shortId() {
+    return UUID.randomUUID().toString().substring(0, 6);
   }
 
   private static double round(double v) {

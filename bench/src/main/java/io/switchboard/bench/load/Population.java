@@ -12,33 +12,61 @@ import org.HdrHistogram.Recorder;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The load generator's connections: subscribers and publishers in rooms, over real WebSockets.
+ * The load generator's connections: members of one or more rooms, over real WebSockets.
  * Publishers send open-loop at a constant rate; every message carries its intended send time, and
  * every delivery's latency is recorded against it (so a stall cannot hide latency). Delivery
  * frames are scanned, not parsed, to keep the generator's own cost low.
+ *
+ * <p>With {@link #reconnecting()}, a peer whose connection drops behaves like the SDK: it reconnects
+ * with full-jitter backoff to another gateway, rejoins every room with {@code since}, and counts as
+ * resumed once every room's {@code recovered} marker arrived with {@code recovered: true}.
  */
 final class Population {
 
   /** Sends outstanding per publisher beyond which further sends are skipped and counted as errors. */
   private static final int MAX_OUTSTANDING = 20_000;
+  private static final int SLOW_CONSUMER_CLOSE = 4001;
+  private static final long JOIN_TIMEOUT_SECONDS = 60;
+  private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(2);
 
   private final Vertx vertx;
   private final WebSocketClient client;
-  private final List<Peer> subscribers = new ArrayList<>();
+  /** Every connection, once. */
+  private final List<Peer> all = new ArrayList<>();
+  /** Connections that receive and are checked for gaps. */
+  private final List<Peer> members = new ArrayList<>();
   private final List<Peer> publishers = new ArrayList<>();
+  private List<String> reconnectUrls = List.of();
+  private volatile boolean closing;
+  private String pad = "";
 
-  final Recorder latencyMicros = new Recorder(TimeUnit.MINUTES.toMicros(2), 3);
+  final Recorder latencyMicros = new Recorder(MAX_MICROS, 3);
+  /** Connect, hello and every join acknowledged, per connection. */
+  final Recorder connectMicros = new Recorder(MAX_MICROS, 3);
+  /** From the drop to every room recovered, per reconnecting peer. */
+  final Recorder resumeMicros = new Recorder(MAX_MICROS, 3);
   final LongAdder deliveries = new LongAdder();
   final LongAdder acks = new LongAdder();
   final LongAdder sends = new LongAdder();
   final LongAdder errors = new LongAdder();
   final LongAdder gaps = new LongAdder();
+  final LongAdder duplicates = new LongAdder();
   final LongAdder closes = new LongAdder();
+  /** Connections the server closed with 4001 (slow consumer). */
+  final LongAdder slowConsumerCloses = new LongAdder();
+  final LongAdder connectFailures = new LongAdder();
+  final LongAdder reconnectAttempts = new LongAdder();
+  final LongAdder resumed = new LongAdder();
+  /** Rooms whose recovery reported {@code recovered: false} (messages the client can never get). */
+  final LongAdder unrecovered = new LongAdder();
 
   private long ticker = -1;
 
@@ -47,70 +75,119 @@ final class Population {
     this.client = client;
   }
 
-  /** A connection: says hello, joins one room, then counts what it receives. */
+  /** A connection: says hello, joins its rooms, then counts what it receives. */
   final class Peer {
     final String user;
-    final String room;
+    final String[] rooms;
+    /** {@code "room":"<room>"}, to tell which room a scanned delivery belongs to. */
+    private final String[] roomKeys;
+    final long[] lastSeq;
+    private final String[] epochs;
     final boolean slow;
+    String url;
     WebSocket ws;
-    long lastSeq = -1;
     /** Written by the ticker and the socket's event loop; only used to bound the backlog. */
     volatile long sent;
     volatile long acked;
-    private Promise<Void> joined = Promise.promise();
+    private int pendingJoins;
+    private int pendingRecoveries;
+    private Promise<Void> joined;
+    /** When the connection dropped (nanoTime), or 0 while connected. */
+    private long droppedAt;
+    private int attempt;
 
-    Peer(String user, String room, boolean slow) {
+    Peer(String user, List<String> rooms, boolean slow) {
       this.user = user;
-      this.room = room;
+      this.rooms = rooms.toArray(String[]::new);
+      this.roomKeys = rooms.stream().map(r -> "\"room\":\"" + r + "\"").toArray(String[]::new);
+      this.lastSeq = new long[this.rooms.length];
+      this.epochs = new String[this.rooms.length];
+      Arrays.fill(lastSeq, -1);
       this.slow = slow;
     }
 
+    /** Connects, says hello and joins every room (with {@code since} once it has seen a room). */
     Future<Void> connect(String url) {
+      this.url = url;
+      this.ws = null;
       URI uri = URI.create(url);
+      joined = Promise.promise();
+      long t0 = System.nanoTime();
       return client.connect(new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort()).setURI(uri.getPath()))
           .compose(socket -> {
             ws = socket;
             ws.textMessageHandler(this::onFrame);
-            ws.closeHandler(v -> closes.increment());
+            ws.closeHandler(v -> onClose());
             ws.writeTextMessage("{\"type\":\"hello\",\"token\":\"dev:" + user + "\"}");
-            ws.writeTextMessage("{\"type\":\"join\",\"room\":\"" + room + "\"}");
-            return joined.future();
-          })
-          .onSuccess(v -> {
-            if (slow) {
-              ws.pause(); // stops reading: the server sees a slow consumer
+            pendingJoins = rooms.length;
+            pendingRecoveries = 0;
+            for (int r = 0; r < rooms.length; r++) {
+              String since = epochs[r] == null ? ""
+                  : ",\"since\":{\"seq\":" + lastSeq[r] + ",\"epoch\":\"" + epochs[r] + "\"}";
+              if (epochs[r] != null) {
+                pendingRecoveries++;
+              }
+              ws.writeTextMessage("{\"type\":\"join\",\"ref\":\"join-" + r + "\",\"room\":\"" + rooms[r] + "\"" + since + "}");
             }
-          });
+            return joined.future().timeout(JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          })
+          .onSuccess(v -> connectMicros.recordValue(Math.min(MAX_MICROS, (System.nanoTime() - t0) / 1000)));
+    }
+
+    private int roomOf(String text) {
+      for (int r = 0; r < roomKeys.length; r++) {
+        if (roomKeys.length == 1 || text.contains(roomKeys[r])) {
+          return r;
+        }
+      }
+      return -1;
+    }
+
+    private int roomNamed(String room) {
+      for (int r = 0; r < rooms.length; r++) {
+        if (rooms[r].equals(room)) {
+          return r;
+        }
+      }
+      return -1;
     }
 
     private void onFrame(String text) {
       if (text.startsWith("{\"type\":\"message\"")) {
         long now = System.nanoTime();
         deliveries.increment();
+        int r = roomOf(text);
         long seq = longAfter(text, "\"seq\":");
-        if (lastSeq >= 0 && seq != lastSeq + 1) {
-          gaps.increment();
+        if (r >= 0) {
+          if (lastSeq[r] >= 0 && seq > lastSeq[r] + 1) {
+            gaps.increment();
+          }
+          if (seq <= lastSeq[r]) {
+            duplicates.increment();
+          } else {
+            lastSeq[r] = seq;
+          }
         }
-        lastSeq = seq;
         long t = longAfter(text, "\"body\":{\"t\":");
         if (t > 0) {
-          latencyMicros.recordValue(Math.max(0, Math.min(TimeUnit.MINUTES.toMicros(2), (now - t) / 1000)));
+          latencyMicros.recordValue(Math.max(0, Math.min(MAX_MICROS, (now - t) / 1000)));
         }
         return;
       }
       JsonObject f = new JsonObject(text);
       switch (f.getString("type", "")) {
-        case "joined" -> {
-          lastSeq = f.getLong("seq", -1L);
-          joined.tryComplete();
-        }
+        case "joined" -> onJoined(f);
+        case "recovered" -> onRecovered(f);
         case "ack" -> {
           acked++;
           acks.increment();
         }
         case "error" -> {
           errors.increment();
-          if (f.getString("clientMsgId") != null) {
+          if (f.getString("ref", "").startsWith("join-") || (f.getString("ref") == null && f.getString("room") != null)) {
+            // a refused join, or a recovery that failed: either way this connection is not resumed
+            joined.tryFail("join refused: " + f.getString("code") + " " + f.getString("message"));
+          } else if (f.getString("clientMsgId") != null) {
             acked++; // no longer outstanding
           }
         }
@@ -118,62 +195,201 @@ final class Population {
       }
     }
 
+    private void onJoined(JsonObject f) {
+      int r = roomNamed(f.getString("room"));
+      if (r < 0) {
+        return;
+      }
+      if (!f.getBoolean("recovering", false)) {
+        if (epochs[r] != null) {
+          // A rejoin with since that the gateway could not honour: the lineage changed.
+          unrecovered.increment();
+        }
+        lastSeq[r] = f.getLong("seq", -1L);
+      }
+      epochs[r] = f.getString("epoch");
+      if (--pendingJoins == 0 && pendingRecoveries == 0) {
+        joined.tryComplete();
+      }
+    }
+
+    private void onRecovered(JsonObject f) {
+      if (!f.getBoolean("recovered", false)) {
+        unrecovered.increment();
+      }
+      if (pendingRecoveries > 0 && --pendingRecoveries == 0 && pendingJoins == 0) {
+        joined.tryComplete();
+        if (droppedAt != 0) {
+          resumeMicros.recordValue(Math.min(MAX_MICROS, (System.nanoTime() - droppedAt) / 1000));
+          resumed.increment();
+          droppedAt = 0;
+          attempt = 0;
+        }
+      }
+    }
+
+    private void onClose() {
+      closes.increment();
+      Short code = ws.closeStatusCode();
+      if (code != null && code == SLOW_CONSUMER_CLOSE) {
+        slowConsumerCloses.increment();
+      }
+      if (closing || reconnectUrls.isEmpty()) {
+        return;
+      }
+      if (droppedAt == 0) {
+        droppedAt = System.nanoTime();
+      }
+      reconnectLater();
+    }
+
+    /** Full jitter: a random delay up to min(5 s, 250 ms x 2^attempt), then the next gateway in the list. */
+    private void reconnectLater() {
+      long cap = Math.min(5_000, 250L << Math.min(attempt, 5));
+      attempt++;
+      vertx.setTimer(1 + ThreadLocalRandom.current().nextLong(cap), id -> {
+        if (closing) {
+          return;
+        }
+        reconnectAttempts.increment();
+        String next = reconnectUrls.get((reconnectUrls.indexOf(url) + 1) % reconnectUrls.size());
+        connect(next).onFailure(e -> {
+          connectFailures.increment();
+          if (ws != null && !ws.isClosed()) {
+            ws.close(); // connected but not resumed: its close handler schedules the next attempt
+          } else {
+            reconnectLater();
+          }
+        });
+      });
+    }
+
+    boolean connected() {
+      return droppedAt == 0 && ws != null && !ws.isClosed();
+    }
+
     void send(long intendedNanos) {
+      if (!connected()) {
+        return;
+      }
       if (sent - acked > MAX_OUTSTANDING) {
         errors.increment();
         return;
       }
-      sent++;
+      long n = ++sent;
       sends.increment();
-      ws.writeTextMessage("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"" + user + "-" + sent
-          + "\",\"body\":{\"t\":" + intendedNanos + ",\"p\":" + sent + "}}");
+      String room = rooms[(int) (n % rooms.length)];
+      ws.writeTextMessage("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"" + user + "-" + n
+          + "\",\"body\":{\"t\":" + intendedNanos + ",\"p\":" + n + pad + "}}");
     }
+  }
+
+  /** Pads every message body with {@code bytes} characters (message-size scenarios). */
+  Population padding(int bytes) {
+    this.pad = bytes <= 0 ? "" : ",\"pad\":\"" + "x".repeat(bytes) + "\"";
+    return this;
+  }
+
+  /** Peers that lose their connection reconnect to the next of {@code urls} and resume with {@code since}. */
+  Population reconnecting(List<String> urls) {
+    this.reconnectUrls = List.copyOf(urls);
+    return this;
   }
 
   /** Connects {@code count} peers in {@code room}, spread over {@code urls}, at most 256 handshakes at once. */
   List<Peer> add(String prefix, String room, int count, List<String> urls, boolean publishers, double slowFraction) {
-    List<Peer> added = new ArrayList<>();
     int slowEvery = slowFraction > 0 ? (int) Math.round(1 / slowFraction) : 0;
-    for (int from = 0; from < count; from += 256) {
-      List<Future<Void>> batch = new ArrayList<>();
-      for (int i = from; i < Math.min(count, from + 256); i++) {
-        boolean slow = !publishers && slowEvery > 0 && i % slowEvery == slowEvery - 1;
-        Peer p = new Peer(prefix + "-" + i, room, slow);
-        batch.add(p.connect(urls.get(i % urls.size())));
-        added.add(p);
-      }
-      Future.all(batch).await();
+    List<Peer> added = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      boolean slow = !publishers && slowEvery > 0 && i % slowEvery == slowEvery - 1;
+      added.add(new Peer(prefix + "-" + i, List.of(room), slow));
     }
-    (publishers ? this.publishers : this.subscribers).addAll(added);
+    connect(added, urls, 256);
+    all.addAll(added);
+    (publishers ? this.publishers : members).addAll(added);
     return added;
   }
 
+  /**
+   * Connects {@code peers} (peer i to {@code urls[i % urls.size()]}) keeping at most
+   * {@code concurrency} handshakes in flight; returns once every one is joined or has failed.
+   */
+  void connect(List<Peer> peers, List<String> urls, int concurrency) {
+    Semaphore window = new Semaphore(concurrency);
+    for (int i = 0; i < peers.size(); i++) {
+      window.acquireUninterruptibly();
+      peers.get(i).connect(urls.get(i % urls.size())).onComplete(ar -> {
+        if (ar.failed()) {
+          connectFailures.increment();
+        }
+        window.release();
+      });
+    }
+    window.acquireUninterruptibly(concurrency);
+  }
+
+  /** Adds already connected peers as members (they receive) and, if {@code publish}, as publishers. */
+  void enlist(List<Peer> peers, boolean publish) {
+    all.addAll(peers);
+    members.addAll(peers);
+    if (publish) {
+      publishers.addAll(peers);
+    }
+  }
+
+  /** Makes already enlisted peers publishers too. */
+  void publishFrom(List<Peer> peers) {
+    publishers.addAll(peers);
+  }
+
+  Peer peer(String user, List<String> rooms, boolean slow) {
+    return new Peer(user, rooms, slow);
+  }
+
+  List<Peer> members() {
+    return members;
+  }
+
   int connections() {
-    return subscribers.size() + publishers.size();
+    return all.size();
+  }
+
+  int publisherCount() {
+    return publishers.size();
   }
 
   long slowCount() {
-    return subscribers.stream().filter(p -> p.slow).count();
+    return members.stream().filter(p -> p.slow).count();
   }
 
-  /** Starts (or changes) open-loop publishing: every publisher sends {@code rate} messages per second. */
+  /** The designated slow consumers stop reading: the server sees their sockets back up. */
+  void pauseSlow() {
+    members.stream().filter(p -> p.slow && p.ws != null).forEach(p -> p.ws.pause());
+  }
+
+  /** They read again, which also delivers any close frame the server sent them meanwhile. */
+  void resumeSlow() {
+    members.stream().filter(p -> p.slow && p.ws != null).forEach(p -> p.ws.resume());
+  }
+
+  /**
+   * Starts (or changes) open-loop publishing: every publisher sends {@code rate} messages per
+   * second. Sends are due on one global schedule, publisher after publisher, so the publishers'
+   * sends are spread evenly and the ticker's cost does not grow with their number.
+   */
   void publish(double rate) {
     stop();
     if (rate <= 0 || publishers.isEmpty()) {
       return;
     }
     long start = System.nanoTime();
-    long[] due = new long[publishers.size()];
-    double intervalNanos = 1e9 / rate;
+    double intervalNanos = 1e9 / (rate * publishers.size());
+    long[] next = {0};
     ticker = vertx.setPeriodic(1, id -> {
       long now = System.nanoTime();
-      for (int i = 0; i < publishers.size(); i++) {
-        // Publishers are offset evenly inside one interval so their sends do not bunch.
-        long offset = (long) (intervalNanos * i / publishers.size());
-        while (start + offset + (long) (due[i] * intervalNanos) <= now) {
-          publishers.get(i).send(start + offset + (long) (due[i] * intervalNanos));
-          due[i]++;
-        }
+      for (long due = start + (long) (next[0] * intervalNanos); due <= now; due = start + (long) (next[0] * intervalNanos)) {
+        publishers.get((int) (next[0] % publishers.size())).send(due);
+        next[0]++;
       }
     });
   }
@@ -193,6 +409,7 @@ final class Population {
     sends.reset();
     errors.reset();
     gaps.reset();
+    duplicates.reset();
   }
 
   Histogram latencySnapshot() {
@@ -201,13 +418,20 @@ final class Population {
 
   void closeAll() {
     stop();
-    for (Peer p : subscribers) {
-      p.ws.close();
+    closing = true;
+    List<Future<Void>> closed = new ArrayList<>();
+    for (Peer p : all) {
+      if (p.ws != null && !p.ws.isClosed()) {
+        closed.add(p.ws.close());
+      }
     }
-    for (Peer p : publishers) {
-      p.ws.close();
+    try {
+      Future.join(closed).await(30, TimeUnit.SECONDS);
+    } catch (Exception timedOut) {
+      // best effort: the process exit closes the rest
     }
-    subscribers.clear();
+    all.clear();
+    members.clear();
     publishers.clear();
   }
 
