@@ -11,6 +11,7 @@ import io.switchboard.gateway.auth.TokenVerifier;
 import io.switchboard.gateway.http.HistoryApi;
 import io.switchboard.gateway.presence.PresenceClient;
 import io.switchboard.gateway.presence.PresenceReporter;
+import io.switchboard.gateway.room.CoalescingReads;
 import io.switchboard.gateway.room.EventBusRoomClient;
 import io.switchboard.gateway.room.RoomStreams;
 import io.switchboard.gateway.ws.ClientSession;
@@ -54,7 +55,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     String subscriberId = SubscriberIds.of(cluster.localNodeId(), instance);
     EventBusRoomClient rooms = new EventBusRoomClient(vertx, cluster, shards, options);
-    EventBusMessageStore history = new EventBusMessageStore(vertx.eventBus(), options.historyTimeout());
+    CoalescingReads history = new CoalescingReads(new EventBusMessageStore(vertx.eventBus(), options.historyTimeout()));
     RoomStreams streams = new RoomStreams(vertx, rooms, history, subscriberId, options.historyPageSize(),
         options.maxHeldMessages());
     PresenceReporter presence = new PresenceReporter(vertx, subscriberId, options.presenceInterval(), sessions);
