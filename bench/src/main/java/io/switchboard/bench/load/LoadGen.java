@@ -251,6 +251,7 @@ public final class LoadGen {
         .put("allResumedSeconds", round(allResumedSeconds)).put("resumeP50ms", ms(resume, 50)).put("resumeP99ms", ms(resume, 99))
         .put("resumeMaxMs", round(resume.getMaxValue() / 1000.0)).put("reconnectAttempts", pop.reconnectAttempts.sum())
         .put("offeredSendRate", aggregate).put("sends", pop.sends.sum()).put("acks", pop.acks.sum()).put("errors", pop.errors.sum())
+        .put("errorsByCode", pop.errorsByCode())
         .put("deliveries", pop.deliveries.sum()).put("p99ms", ms(latency, 99)).put("maxMs", round(latency.getMaxValue() / 1000.0))
         .put("gaps", pop.gaps.sum()).put("duplicates", pop.duplicates.sum()).put("unrecovered", pop.unrecovered.sum())
         .put("membersBehind", behind));
@@ -474,8 +475,8 @@ public final class LoadGen {
         .put("offeredSendRate", round(offered)).put("achievedSendRate", round(pop.acks.sum() / elapsed))
         .put("expectedDeliveriesPerSec", round(expected)).put("deliveriesPerSec", round(achieved))
         .put("p50ms", ms(h, 50)).put("p95ms", ms(h, 95)).put("p99ms", ms(h, 99)).put("p999ms", ms(h, 99.9))
-        .put("maxMs", round(h.getMaxValue() / 1000.0)).put("errors", pop.errors.sum()).put("gaps", pop.gaps.sum())
-        .put("cpuSeconds", round(cpu)).put("cpuMicrosPerDelivery", deliveries == 0 ? null : round(cpu * 1e6 / deliveries))
+        .put("maxMs", round(h.getMaxValue() / 1000.0)).put("errors", pop.errors.sum()).put("errorsByCode", pop.errorsByCode())
+        .put("gaps", pop.gaps.sum()).put("cpuSeconds", round(cpu)).put("cpuMicrosPerDelivery", deliveries == 0 ? null : round(cpu * 1e6 / deliveries))
         .put("peakRssKiB", new JsonObject(new LinkedHashMap<>(ProcStats.peakRssKiB(pids))))
         .put("saturated", saturated);
   }

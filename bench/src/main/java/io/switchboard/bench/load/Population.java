@@ -14,6 +14,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,8 @@ final class Population {
   final LongAdder acks = new LongAdder();
   final LongAdder sends = new LongAdder();
   final LongAdder errors = new LongAdder();
+  /** Error frames by code. */
+  final Map<String, LongAdder> errorCodes = new ConcurrentHashMap<>();
   final LongAdder gaps = new LongAdder();
   final LongAdder duplicates = new LongAdder();
   final LongAdder closes = new LongAdder();
@@ -184,6 +188,7 @@ final class Population {
         }
         case "error" -> {
           errors.increment();
+          errorCodes.computeIfAbsent(f.getString("code", "?"), c -> new LongAdder()).increment();
           if (f.getString("ref", "").startsWith("join-") || (f.getString("ref") == null && f.getString("room") != null)) {
             // a refused join, or a recovery that failed: either way this connection is not resumed
             joined.tryFail("join refused: " + f.getString("code") + " " + f.getString("message"));
@@ -273,7 +278,8 @@ final class Population {
         return;
       }
       if (sent - acked > MAX_OUTSTANDING) {
-        errors.increment();
+        errors.increment(); // the server fell this far behind: the send is skipped, not queued
+        errorCodes.computeIfAbsent("generator_backlog_full", c -> new LongAdder()).increment();
         return;
       }
       long n = ++sent;
@@ -408,8 +414,16 @@ final class Population {
     acks.reset();
     sends.reset();
     errors.reset();
+    errorCodes.clear();
     gaps.reset();
     duplicates.reset();
+  }
+
+  /** Error frames seen since the last reset, by code. */
+  JsonObject errorsByCode() {
+    JsonObject out = new JsonObject();
+    errorCodes.forEach((code, n) -> out.put(code, n.sum()));
+    return out;
   }
 
   Histogram latencySnapshot() {
