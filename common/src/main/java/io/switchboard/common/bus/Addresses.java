@@ -36,6 +36,8 @@ public final class Addresses {
   /** Operations accepted on {@link #roomNode(String)}. */
   public static final class RoomOps {
     public static final String SEND = "send";
+    /** Several sends in one request, answered together in request order (see {@link RoomProtocol#sendBatch}). */
+    public static final String SEND_BATCH = "send-batch";
     public static final String SUBSCRIBE = "subscribe";
     public static final String UNSUBSCRIBE = "unsubscribe";
 

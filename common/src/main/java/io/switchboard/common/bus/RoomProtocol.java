@@ -2,8 +2,10 @@ package io.switchboard.common.bus;
 
 import io.switchboard.common.history.HistoryProtocol;
 import io.switchboard.common.history.StoredMessage;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,6 +20,23 @@ public final class RoomProtocol {
   /** A send: {@code {room, sender, clientMsgId, body}}; the owner replies {@code {seq}} after the commit. */
   public static JsonObject send(String room, String sender, String clientMsgId, Object body) {
     return new JsonObject().put("room", room).put("sender", sender).put("clientMsgId", clientMsgId).put("body", body);
+  }
+
+  /**
+   * Several sends to one owner, possibly for different rooms: {@code {sends: [send...]}}. The owner
+   * sequences them in order and replies once all are settled with {@code {results: [...]}}, one
+   * entry per send in the same order: {@code {seq}} or {@code {failureCode, message}}.
+   */
+  public static JsonObject sendBatch(List<JsonObject> sends) {
+    return new JsonObject().put("sends", new JsonArray(new ArrayList<>(sends)));
+  }
+
+  public static JsonObject sendBatchReply(List<JsonObject> results) {
+    return new JsonObject().put("results", new JsonArray(new ArrayList<>(results)));
+  }
+
+  public static JsonObject sendFailed(int failureCode, String message) {
+    return new JsonObject().put("failureCode", failureCode).put("message", message);
   }
 
   /** A gateway instance subscribes to a room's fan-out; the owner replies {@code {top, epoch}}. */

@@ -22,6 +22,9 @@ public final class HazelcastConfigFactory {
     config.setClusterName(options.name());
     config.getMemberAttributeConfig().setAttribute(Role.ATTRIBUTE, role.id());
 
+    // Hazelcast's own metrics (JVM, OS, per-structure probes) are sampled every few seconds in every
+    // process and nothing reads them: Switchboard exposes its metrics through Micrometer.
+    config.getMetricsConfig().setEnabled(false);
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");

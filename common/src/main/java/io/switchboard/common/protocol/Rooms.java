@@ -11,7 +11,19 @@ public final class Rooms {
   private Rooms() {
   }
 
+  /** Same rule as {@link #ID}, checked without a regex: it runs on every frame that names a room. */
   public static boolean isValid(String room) {
-    return room != null && ID.matcher(room).matches();
+    if (room == null || room.isEmpty() || room.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < room.length(); i++) {
+      char c = room.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '_' || c == '.' || c == ':' || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 }

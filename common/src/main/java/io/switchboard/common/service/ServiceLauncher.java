@@ -13,6 +13,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
@@ -54,8 +55,12 @@ public final class ServiceLauncher {
 
     HazelcastClusterManager clusterManager =
         new HazelcastClusterManager(HazelcastConfigFactory.create(clusterOptions, service.role()));
+    // No event-bus metrics: Vert.x resolves its meters by address on every message sent, received,
+    // written and read (and per request for the reply handler), and the addresses here embed node
+    // ids. HTTP, net, pool and JVM metrics stay.
     VertxOptions vertxOptions = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
     vertxOptions.getEventBusOptions()
         .setHost(clusterOptions.bindHost())
         .setPort(clusterOptions.eventBusPort())

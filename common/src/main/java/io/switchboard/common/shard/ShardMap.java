@@ -54,6 +54,33 @@ public final class ShardMap {
     return ownerOfShard(shardOf(room), nodes);
   }
 
+  /**
+   * Every shard's owner among {@code nodes}, computed once. Callers that route every message keep
+   * one per membership view instead of hashing the members again for each room lookup.
+   */
+  public Owners owners(Collection<String> nodes) {
+    String[] owners = new String[shardCount];
+    for (int shard = 0; shard < shardCount; shard++) {
+      owners[shard] = ownerOfShard(shard, nodes);
+    }
+    return new Owners(owners);
+  }
+
+  /** Shard owners for one membership view; the same answers as {@link #ownerOf}. Immutable. */
+  public final class Owners {
+
+    private final String[] byShard;
+
+    private Owners(String[] byShard) {
+      this.byShard = byShard;
+    }
+
+    /** The owner of a room, or {@code null} when there was no node. */
+    public String ownerOf(String room) {
+      return byShard[shardOf(room)];
+    }
+  }
+
   private static long nodeHash(String node) {
     CRC32C crc = new CRC32C();
     crc.update(node.getBytes(StandardCharsets.UTF_8));

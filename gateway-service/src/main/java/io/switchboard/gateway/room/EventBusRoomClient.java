@@ -17,9 +17,12 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 
@@ -27,7 +30,12 @@ import java.util.SortedSet;
  * Routes room requests to the shard owner over the event bus. A request whose owner moved
  * ({@code NOT_OWNER}) or is not listening yet is retried at the recomputed owner with capped
  * backoff until the deadline; each owner sits behind its own circuit breaker, which only
- * time-outs and failures trip. Event-loop confined (one per gateway verticle).
+ * time-outs and failures trip.
+ *
+ * <p>Sends are coalesced: those made during one event-loop turn go to each owner as a single
+ * request, so a busy gateway pays one event-bus round trip per owner and turn rather than per
+ * message. A lone send, and any send the owner redirects, takes the single-request path.
+ * Event-loop confined (one per gateway verticle).
  */
 public final class EventBusRoomClient implements RoomClient {
 
@@ -38,7 +46,11 @@ public final class EventBusRoomClient implements RoomClient {
   private final ShardMap shards;
   private final GatewayOptions options;
   private final Map<String, CircuitBreaker> breakers = new HashMap<>();
+  /** Sends waiting for the end of the current event-loop turn, by owner. */
+  private final Map<String, List<PendingSend>> outgoing = new HashMap<>();
+  private boolean flushScheduled;
   private SortedSet<String> roomNodes;
+  private ShardMap.Owners owners;
 
   public EventBusRoomClient(Vertx vertx, ClusterView cluster, ShardMap shards, GatewayOptions options) {
     this.vertx = vertx;
@@ -50,19 +62,90 @@ public final class EventBusRoomClient implements RoomClient {
 
   /** Re-reads the room-service members; call on every membership change. */
   public void refresh() {
-    roomNodes = cluster.members(Role.ROOM);
+    SortedSet<String> now = cluster.members(Role.ROOM);
+    if (!now.equals(roomNodes)) {
+      roomNodes = now;
+      owners = shards.owners(now);
+    }
     breakers.keySet().retainAll(roomNodes);
   }
 
   @Override
   public String ownerOf(String room) {
-    return shards.ownerOf(room, roomNodes);
+    return owners.ownerOf(room);
   }
 
   @Override
   public Future<Long> send(String room, String sender, String clientMsgId, Object body) {
-    return request(room, Addresses.RoomOps.SEND, RoomProtocol.send(room, sender, clientMsgId, body))
-        .map(reply -> reply.getLong("seq"));
+    PendingSend send = new PendingSend(room, RoomProtocol.send(room, sender, clientMsgId, body),
+        System.currentTimeMillis() + options.requestTimeout().toMillis(), Promise.promise());
+    String owner = ownerOf(room);
+    if (owner == null) {
+      sendAlone(send);
+    } else {
+      outgoing.computeIfAbsent(owner, o -> new ArrayList<>()).add(send);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        vertx.runOnContext(v -> flush());
+      }
+    }
+    return send.seq.future();
+  }
+
+  private void flush() {
+    flushScheduled = false;
+    List<Map.Entry<String, List<PendingSend>>> batches = List.copyOf(outgoing.entrySet());
+    outgoing.clear();
+    for (Map.Entry<String, List<PendingSend>> batch : batches) {
+      if (batch.getValue().size() == 1) {
+        sendAlone(batch.getValue().get(0));
+      } else {
+        sendBatch(batch.getKey(), batch.getValue());
+      }
+    }
+  }
+
+  /** One send on its own request, with the redirect and retry handling of every other request. */
+  private void sendAlone(PendingSend send) {
+    Promise<JsonObject> reply = Promise.promise();
+    attempt(send.room, Addresses.RoomOps.SEND, send.request, send.deadline, 0, reply);
+    reply.future().map(r -> r.getLong("seq")).onComplete(send.seq);
+  }
+
+  private void sendBatch(String owner, List<PendingSend> sends) {
+    long remaining = sends.get(0).deadline - System.currentTimeMillis();
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(Math.max(1, remaining))
+        .addHeader(Addresses.OP, Addresses.RoomOps.SEND_BATCH);
+    JsonObject body = RoomProtocol.sendBatch(sends.stream().map(PendingSend::request).toList());
+    breaker(owner).<JsonObject>execute(() -> vertx.eventBus().<JsonObject>request(Addresses.roomNode(owner), body, delivery)
+            .map(Message::body)
+            .recover(e -> isRedirect(e) ? Future.succeededFuture(null) : Future.failedFuture(e)))
+        .onSuccess(reply -> {
+          if (reply == null) {
+            // The owner moved or is not listening yet: route each send again on its own.
+            sends.forEach(this::sendAlone);
+            return;
+          }
+          JsonArray results = reply.getJsonArray("results");
+          for (int i = 0; i < sends.size(); i++) {
+            settle(sends.get(i), results.getJsonObject(i));
+          }
+        })
+        .onFailure(e -> sends.forEach(send -> send.seq.fail(e)));
+  }
+
+  private void settle(PendingSend send, JsonObject result) {
+    Long seq = result.getLong("seq");
+    if (seq != null) {
+      send.seq.complete(seq);
+      return;
+    }
+    int code = result.getInteger("failureCode", BusError.INTERNAL.code());
+    if (code == BusError.NOT_OWNER.code()) {
+      sendAlone(send);
+    } else {
+      send.seq.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, result.getString("message")));
+    }
   }
 
   @Override
@@ -132,7 +215,12 @@ public final class EventBusRoomClient implements RoomClient {
         new CircuitBreakerOptions()
             .setMaxFailures(options.breakerMaxFailures())
             .setTimeout(-1)
+            // No notifications, hence no per-call latency histograms: nothing consumes them.
+            .setNotificationAddress(null)
             .setResetTimeout(options.breakerReset().toMillis())));
+  }
+
+  private record PendingSend(String room, JsonObject request, long deadline, Promise<Long> seq) {
   }
 
   private record Outcome(JsonObject reply, Throwable redirect) {

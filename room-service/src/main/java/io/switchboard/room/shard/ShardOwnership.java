@@ -17,6 +17,7 @@ public final class ShardOwnership {
   private final ShardMap shards;
   private final String self;
   private SortedSet<String> roomNodes;
+  private ShardMap.Owners owners;
 
   public ShardOwnership(ClusterView cluster, ShardMap shards) {
     this.cluster = cluster;
@@ -29,12 +30,15 @@ public final class ShardOwnership {
   public boolean refresh() {
     SortedSet<String> now = cluster.members(Role.ROOM);
     boolean changed = !now.equals(roomNodes);
-    roomNodes = now;
+    if (changed) {
+      roomNodes = now;
+      owners = shards.owners(now);
+    }
     return changed;
   }
 
   public boolean owns(String room) {
-    return Objects.equals(shards.ownerOf(room, roomNodes), self);
+    return Objects.equals(owners.ownerOf(room), self);
   }
 
   public int roomNodeCount() {
