@@ -58,4 +58,12 @@ class ShardMapTest {
   void noInstancesMeansNoOwner() {
     assertThat(shards.ownerOf("lobby", List.of())).isNull();
   }
+
+  @Test
+  void theOwnerTableAnswersLikeOwnerOf() {
+    ShardMap.Owners owners = shards.owners(nodes);
+    IntStream.range(0, 5000).mapToObj(i -> "room-" + i)
+        .forEach(room -> assertThat(owners.ownerOf(room)).isEqualTo(shards.ownerOf(room, nodes)));
+    assertThat(shards.owners(List.of()).ownerOf("lobby")).isNull();
+  }
 }
