@@ -3,6 +3,7 @@ package io.switchboard.bench.control;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -42,7 +43,8 @@ public final class ControlServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer().webSocketHandler(this::serve).listen(port);
+    // The same server tuning as the gateway (strict thread mode: no per-connection outbound queue).
+    return vertx.createHttpServer(new HttpServerOptions().setStrictThreadMode(true)).webSocketHandler(this::serve).listen(port);
   }
 
   private void serve(ServerWebSocket ws) {

@@ -64,6 +64,8 @@ public final class LoadGen {
   private final Path out;
   private final Vertx vertx;
   private final WebSocketClient client;
+  /** The servers' CPU seconds per second with no traffic, once measured (negative until then). */
+  private double idleCpuPerSecond = -1;
 
   private LoadGen(Args args) throws Exception {
     this.args = args;
@@ -336,7 +338,7 @@ public final class LoadGen {
     int perProcess = args.integer("per-process", 9_500);
     for (String size : args.string("counts", "5000,10000").split(",")) {
       int count = Integer.parseInt(size.trim());
-      Thread.sleep(5000); // the previous step's sessions are gone
+      int openBefore = ProcStats.openFiles(pid);
       long rssBefore = ProcStats.statusKiB(pid, "VmRSS");
       long heapBefore = ProcStats.heapAfterGcKiB(pid);
       String room = "idle-lobby-" + shortId();
@@ -378,6 +380,11 @@ public final class LoadGen {
         }
         for (Path f : ready) {
           Files.deleteIfExists(f);
+        }
+        // The next step's baseline must not include these sockets: wait until the server closed them.
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (ProcStats.openFiles(pid) > openBefore + 50 && System.currentTimeMillis() < deadline) {
+          Thread.sleep(200);
         }
       }
     }
@@ -422,6 +429,14 @@ public final class LoadGen {
     int seconds = args.integer("seconds", 5);
     double perPublisher = fanout * pop.publisherCount();
     measure(pop, scenario + "-warmup", 2000.0 / perPublisher, 0, args.integer("warmup", 8), fanout);
+    if (idleCpuPerSecond < 0) {
+      // What the servers burn with no traffic (heartbeats, timers, cluster upkeep): the sweep also
+      // reports CPU per delivery net of it, since at low rates it dominates the gross figure.
+      double cpu0 = ProcStats.cpuSeconds(pids);
+      long t0 = System.nanoTime();
+      Thread.sleep(5000);
+      idleCpuPerSecond = (ProcStats.cpuSeconds(pids) - cpu0) / ((System.nanoTime() - t0) / 1e9);
+    }
     double rate = args.integer("start-deliveries", 4000) / perPublisher;
     double best = 0;
     for (int step = 0; step < args.integer("max-steps", 9); step++) {
@@ -477,6 +492,9 @@ public final class LoadGen {
         .put("p50ms", ms(h, 50)).put("p95ms", ms(h, 95)).put("p99ms", ms(h, 99)).put("p999ms", ms(h, 99.9))
         .put("maxMs", round(h.getMaxValue() / 1000.0)).put("errors", pop.errors.sum()).put("errorsByCode", pop.errorsByCode())
         .put("gaps", pop.gaps.sum()).put("cpuSeconds", round(cpu)).put("cpuMicrosPerDelivery", deliveries == 0 ? null : round(cpu * 1e6 / deliveries))
+        .put("idleCpuPerSec", idleCpuPerSecond < 0 ? null : round(idleCpuPerSecond))
+        .put("cpuMicrosPerDeliveryNet", deliveries == 0 || idleCpuPerSecond < 0 ? null
+            : round(Math.max(0, cpu - idleCpuPerSecond * elapsed) * 1e6 / deliveries))
         .put("peakRssKiB", new JsonObject(new LinkedHashMap<>(ProcStats.peakRssKiB(pids))))
         .put("saturated", saturated);
   }

@@ -48,6 +48,15 @@ final class ProcStats {
     }
   }
 
+  /** Open file descriptors of the process (its sockets, among others). */
+  static int openFiles(long pid) {
+    try (var fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+      return (int) fds.count();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list fds of pid " + pid, e);
+    }
+  }
+
   static Map<String, Long> peakRssKiB(Map<String, Long> pids) {
     Map<String, Long> out = new LinkedHashMap<>();
     pids.forEach((name, pid) -> out.put(name, statusKiB(pid, "VmHWM")));

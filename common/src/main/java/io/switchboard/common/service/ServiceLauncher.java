@@ -61,6 +61,10 @@ public final class ServiceLauncher {
     VertxOptions vertxOptions = new VertxOptions()
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
             .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
+    // A blocked event loop is a bug: log where it was stuck the first time it is reported, not only
+    // after 5 s (Vert.x's default), so the warning can be acted on.
+    vertxOptions.setWarningExceptionTime(vertxOptions.getMaxEventLoopExecuteTime())
+        .setWarningExceptionTimeUnit(vertxOptions.getMaxEventLoopExecuteTimeUnit());
     vertxOptions.getEventBusOptions()
         .setHost(clusterOptions.bindHost())
         .setPort(clusterOptions.eventBusPort())

@@ -235,14 +235,22 @@ public final class ClientSession {
 
   /** Writes a reply or control frame. */
   void write(JsonObject frame) {
-    if (!closed) {
+    if (open()) {
       ws.writeTextMessage(frame.encode());
     }
   }
 
+  /**
+   * Not closed by us and not by the peer: the socket can be closed (a close frame or a reset
+   * arrived) a moment before its close handler runs, and writing to it then throws.
+   */
+  private boolean open() {
+    return !closed && !ws.isClosed();
+  }
+
   /** Writes a live message (an encoded frame); a socket whose outbound buffer is full is a slow consumer and is closed. */
   void push(String frame) {
-    if (closed) {
+    if (!open()) {
       return;
     }
     if (ws.writeQueueFull()) {
@@ -255,7 +263,7 @@ public final class ClientSession {
 
   /** Runs {@code next} now if the outbound buffer has room, else once it drains. */
   void whenWritable(Runnable next) {
-    if (closed) {
+    if (!open()) {
       return;
     }
     if (ws.writeQueueFull()) {
