@@ -371,7 +371,6 @@ public final class LoadGen {
             .put("rssGrowthKiB", rssAfter - rssBefore).put("heapGrowthKiB", heapAfter - heapBefore)
             .put("bytesPerConnectionRss", (rssAfter - rssBefore) * 1024 / count)
             .put("bytesPerConnectionHeap", (heapAfter - heapBefore) * 1024 / count)
-            .put("bytesPerConnection", (rssAfter - rssBefore + heapAfter - heapBefore) * 1024 / count)
             .put("closes", closes));
       } finally {
         children.forEach(Process::destroy);

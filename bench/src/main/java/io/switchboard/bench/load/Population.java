@@ -273,7 +273,8 @@ final class Population {
       return droppedAt == 0 && ws != null && !ws.isClosed();
     }
 
-    void send(long intendedNanos) {
+    /** Sends the {@code tick}-th message of the schedule into one of this peer's rooms. */
+    void send(long intendedNanos, long tick, int publisherCount) {
       if (!connected()) {
         return;
       }
@@ -284,7 +285,9 @@ final class Population {
       }
       long n = ++sent;
       sends.increment();
-      String room = rooms[(int) (n % rooms.length)];
+      // Rooms alternate per round of the schedule, and neighbouring publishers start on different
+      // rooms, so any window of sends spreads evenly over every peer's rooms.
+      String room = rooms[(int) ((tick + tick / publisherCount) % rooms.length)];
       ws.writeTextMessage("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"" + user + "-" + n
           + "\",\"body\":{\"t\":" + intendedNanos + ",\"p\":" + n + pad + "}}");
     }
@@ -394,7 +397,7 @@ final class Population {
     ticker = vertx.setPeriodic(1, id -> {
       long now = System.nanoTime();
       for (long due = start + (long) (next[0] * intervalNanos); due <= now; due = start + (long) (next[0] * intervalNanos)) {
-        publishers.get((int) (next[0] % publishers.size())).send(due);
+        publishers.get((int) (next[0] % publishers.size())).send(due, next[0], publishers.size());
         next[0]++;
       }
     });
