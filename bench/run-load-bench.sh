@@ -3,7 +3,7 @@
 # connection and reconnect storms, history replay, idle memory, slow consumers) against a local
 # Switchboard cluster started with ./switchboard start, then the scenarios that apply to it against
 # the single-process control server. Rewrites the "load" results section of docs/benchmarks.md.
-# About 35 minutes; every run is bounded (--max-seconds) and everything it starts it stops. The
+# About 40 minutes; every run is bounded (--max-seconds) and everything it starts it stops. The
 # reconnect storm kills gateway-2, so it runs last against the cluster.
 #
 #   bench/run-load-bench.sh        needs: JDK 17, no local cluster running, ports 8080, 8081, 8090 free
@@ -26,6 +26,7 @@ fi
 echo "== Switchboard: local cluster (./switchboard start)"
 ./switchboard start >/dev/null
 trap './switchboard stop >/dev/null 2>&1 || true' EXIT
+$GEN --target switchboard --scenario warmup --seconds 90 --out /dev/null --max-seconds 300
 $GEN --target switchboard --scenario fanout --sizes "$SIZES" --out "$RESULTS" --max-seconds 1200
 $GEN --target switchboard --scenario rooms --connections "$CONNECTIONS" --out "$RESULTS" --max-seconds 900
 $GEN --target switchboard --scenario cross --subscribers 100 --out "$RESULTS" --max-seconds 600
@@ -41,6 +42,7 @@ CONTROL=$!
 trap 'kill $CONTROL 2>/dev/null || true' EXIT
 sleep 2
 CTL="$GEN --target control --urls ws://127.0.0.1:8090/ws/v1 --pids control=$CONTROL --out $RESULTS"
+$CTL --scenario warmup --seconds 90 --max-seconds 300
 $CTL --scenario fanout --sizes "$SIZES" --max-seconds 1200
 $CTL --scenario rooms --connections "$CONNECTIONS" --max-seconds 900
 $CTL --scenario storm --connections "$CONNECTIONS" --max-seconds 300

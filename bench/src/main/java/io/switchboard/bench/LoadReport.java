@@ -36,6 +36,16 @@ public final class LoadReport {
         + " (members = mean deliveries per message)**\n\n").append(SWEEP_HEADER);
     sweepRows(md, results, s -> s.startsWith("rooms"));
 
+    md.append("\n**Recovery after the overloaded step: seconds until a 1 s window at 25% of the saturation rate had no errors"
+        + " and at least 90% of its expected deliveries (the latency rows were measured after it)**\n\n")
+        .append("| target | scenario | members | overloaded at msg/s | errors in the overloaded step | recovery s |\n|---|---|---:|---:|---|---:|\n");
+    for (JsonObject r : results) {
+      if (r.containsKey("recoverySeconds")) {
+        md.append(String.format("| %s | %s | %s | %.1f | %s | %.1f |%n", r.getString("target"), r.getString("scenario"), members(r),
+            r.getDouble("offeredSendRate"), r.getJsonObject("errorsByCode", new JsonObject()).encode(), r.getDouble("recoverySeconds")));
+      }
+    }
+
     md.append("\n**Efficiency: CPU per delivery, Switchboard (all its processes) ÷ control (1 process), same scenario, same offered rate,"
         + " every rate both handled unsaturated. Net = after subtracting each target's CPU with no traffic, measured in the same run**\n\n")
         .append("| scenario | members | connections | offered msg/s | Switchboard CPU µs/delivery (net) | control CPU µs/delivery (net) | ratio | ratio, net |\n")
@@ -83,6 +93,20 @@ public final class LoadReport {
       md.append(String.format("| %s | %s | %,d | %d | %,d | %,d | %,d | %,d | %.1f |%n", r.getString("target"), r.getString("process"),
           r.getInteger("connections"), r.getInteger("generatorProcesses", 1), r.getLong("rssGrowthKiB"), r.getLong("heapGrowthKiB"),
           r.getLong("bytesPerConnectionRss"), r.getLong("bytesPerConnectionHeap"), r.getDouble("connectSeconds")));
+    }
+
+    for (JsonObject r : of(results, "idle")) {
+      if (r.getJsonArray("heapByClass") == null) {
+        continue;
+      }
+      md.append(String.format("%n**6. Where an idle connection's heap goes: %s, class histogram after a full GC, growth per connection at %,d connections (top 15)**%n%n",
+          r.getString("process"), r.getInteger("connections")))
+          .append("| class | bytes per connection | instances per connection |\n|---|---:|---:|\n");
+      for (Object o : r.getJsonArray("heapByClass")) {
+        JsonObject c = (JsonObject) o;
+        md.append(String.format("| `%s` | %,.0f | %.2f |%n", c.getString("class"), c.getDouble("bytesPerConnection"),
+            c.getDouble("instancesPerConnection")));
+      }
     }
 
     md.append("\n**7. Slow consumers: everyone reads (baseline), then 1% of the subscribers stop reading; what the others see**\n\n")

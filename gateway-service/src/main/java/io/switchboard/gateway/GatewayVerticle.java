@@ -84,7 +84,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(64 * 1024)
         .setMaxWebSocketMessageSize(64 * 1024);
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver(subscriberId), m -> streams.onDelivery(m.body()))
+        vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver(subscriberId), m -> streams.offer(m.body()))
             .completion(),
         vertx.createHttpServer(http).requestHandler(router).listen(options.port(), options.host()));
   }

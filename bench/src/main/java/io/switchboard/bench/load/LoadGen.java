@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
@@ -96,6 +97,7 @@ public final class LoadGen {
     try {
       switch (args.string("scenario", "smoke")) {
         case "smoke" -> gen.smoke();
+        case "warmup" -> gen.warmup();
         case "fanout" -> gen.fanout();
         case "rooms" -> gen.rooms();
         case "cross" -> gen.cross();
@@ -104,7 +106,7 @@ public final class LoadGen {
         case "idle" -> gen.idle();
         case "hold" -> gen.hold(maxSeconds);
         case "slow" -> gen.slow();
-        default -> throw new IllegalArgumentException("--scenario smoke|fanout|rooms|cross|storm|replay|idle|hold|slow");
+        default -> throw new IllegalArgumentException("--scenario smoke|warmup|fanout|rooms|cross|storm|replay|idle|hold|slow");
       }
     } finally {
       watchdog.interrupt();
@@ -128,6 +130,43 @@ public final class LoadGen {
     JsonObject r = measure(pop, "smoke", 2, 1, 2, 3.5);
     pop.closeAll();
     emit(r);
+  }
+
+  /**
+   * No results: traffic for {@code seconds} that JIT-compiles the servers' message paths before
+   * anything is measured (seven JVMs compiling on two cores would otherwise be measured as cost).
+   * Small rooms over both gateways, then one room of 1,000.
+   */
+  private void warmup() throws Exception {
+    int seconds = args.integer("seconds", 90);
+    String run = shortId();
+    Population small = new Population(vertx, client);
+    List<Population.Peer> peers = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      peers.add(small.peer("w" + i + "-" + run, List.of("warm-" + run + "-" + i / 10, "warm-" + run + "-own-" + i), false));
+    }
+    small.connect(peers, urls, 256);
+    small.enlist(peers, true);
+    small.publish(1.5);
+    progress(small, "warm-up, small rooms", seconds * 2 / 3);
+    small.closeAll();
+    Population big = new Population(vertx, client);
+    String room = "warm-" + run + "-big";
+    big.add("wsub", room, 1000, urls.subList(0, 1), false, 0);
+    big.add("wpub", room, 1, urls.subList(0, 1), true, 0);
+    big.publish(20);
+    progress(big, "warm-up, one room of 1,000", seconds / 3);
+    big.closeAll();
+    awaitQuiet(big);
+  }
+
+  private static void progress(Population pop, String label, int seconds) throws InterruptedException {
+    for (int s = 0; s < seconds; s++) {
+      Thread.sleep(1000);
+      System.err.printf("  %s: %,d deliveries, %,d acks, %d errors so far%n", label, pop.deliveries.sum(), pop.acks.sum(),
+          pop.errors.sum());
+    }
+    pop.publish(0);
   }
 
   private void fanout() throws Exception {
@@ -336,11 +375,14 @@ public final class LoadGen {
     String name = args.string("measure", pids.keySet().iterator().next());
     long pid = pids.get(name);
     int perProcess = args.integer("per-process", 9_500);
-    for (String size : args.string("counts", "5000,10000").split(",")) {
-      int count = Integer.parseInt(size.trim());
+    List<Integer> counts = Arrays.stream(args.string("counts", "5000,10000").split(",")).map(c -> Integer.parseInt(c.trim())).toList();
+    for (int count : counts) {
+      // At the largest count, also a class histogram: which objects the connections cost.
+      boolean histogram = count == counts.stream().mapToInt(c -> c).max().orElse(0);
       int openBefore = ProcStats.openFiles(pid);
       long rssBefore = ProcStats.statusKiB(pid, "VmRSS");
       long heapBefore = ProcStats.heapAfterGcKiB(pid);
+      Map<String, long[]> classesBefore = histogram ? ProcStats.classHistogram(pid) : Map.of();
       String room = "idle-lobby-" + shortId();
       int holders = (count + perProcess - 1) / perProcess;
       List<Process> children = new ArrayList<>();
@@ -366,12 +408,13 @@ public final class LoadGen {
         Thread.sleep(3000);
         long heapAfter = ProcStats.heapAfterGcKiB(pid);
         long rssAfter = ProcStats.statusKiB(pid, "VmRSS");
+        JsonArray byClass = histogram ? heapByClass(classesBefore, ProcStats.classHistogram(pid), count) : null;
         emit(new JsonObject().put("scenario", "idle").put("target", target).put("process", name).put("connections", count)
             .put("generatorProcesses", holders).put("connectSeconds", round(connectSeconds))
             .put("rssGrowthKiB", rssAfter - rssBefore).put("heapGrowthKiB", heapAfter - heapBefore)
             .put("bytesPerConnectionRss", (rssAfter - rssBefore) * 1024 / count)
             .put("bytesPerConnectionHeap", (heapAfter - heapBefore) * 1024 / count)
-            .put("closes", closes));
+            .put("closes", closes).put("heapByClass", byClass));
       } finally {
         children.forEach(Process::destroy);
         for (Process c : children) {
@@ -387,6 +430,22 @@ public final class LoadGen {
         }
       }
     }
+  }
+
+  /** The classes whose live bytes grew most, per connection, between two histograms. */
+  private static JsonArray heapByClass(Map<String, long[]> before, Map<String, long[]> after, int count) {
+    JsonArray top = new JsonArray();
+    after.entrySet().stream()
+        .map(e -> {
+          long[] b = before.getOrDefault(e.getKey(), new long[2]);
+          return Map.entry(e.getKey(), new long[] {e.getValue()[0] - b[0], e.getValue()[1] - b[1]});
+        })
+        .sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]))
+        .limit(15)
+        .forEach(e -> top.add(new JsonObject().put("class", e.getKey())
+            .put("bytesPerConnection", round(e.getValue()[1] / (double) count))
+            .put("instancesPerConnection", round(e.getValue()[0] / (double) count))));
+    return top;
   }
 
   private static JsonObject awaitHeld(Process child, Path ready) throws Exception {
@@ -440,6 +499,11 @@ public final class LoadGen {
     double best = 0;
     for (int step = 0; step < args.integer("max-steps", 9); step++) {
       JsonObject r = measure(pop, scenario + "-sweep", rate, 2, seconds, fanout);
+      if (r.getBoolean("saturated") && best > 0) {
+        // The overloaded step leaves queues and open circuit breakers behind: latency is measured
+        // only once the system serves a light load cleanly again, and how long that took is reported.
+        r.put("recoverySeconds", awaitRecovered(pop, best * 0.25, fanout));
+      }
       emit(r);
       if (r.getBoolean("saturated")) {
         break;
@@ -454,6 +518,32 @@ public final class LoadGen {
       JsonObject r = measure(pop, scenario + "-latency", best * fraction, 2, seconds, fanout);
       emit(r.put("fractionOfSaturation", fraction).put("saturationSendRate", round(best * pop.publisherCount())));
     }
+  }
+
+  /**
+   * Publishes at {@code rate} in 1 s windows until one has no errors and at least 90% of its
+   * expected deliveries (at most 120 s); returns the seconds that took.
+   */
+  private double awaitRecovered(Population pop, double rate, double fanout) throws Exception {
+    long t0 = System.nanoTime();
+    double expected = rate * pop.publisherCount() * fanout;
+    pop.publish(rate);
+    try {
+      while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(120)) {
+        pop.reset();
+        Thread.sleep(1000);
+        if (pop.errors.sum() == 0 && pop.deliveries.sum() >= 0.9 * expected) {
+          break;
+        }
+        System.err.printf("  recovering from overload: %,d deliveries, %,d errors in the last second%n",
+            pop.deliveries.sum(), pop.errors.sum());
+      }
+    } finally {
+      pop.publish(0);
+    }
+    double seconds = round((System.nanoTime() - t0) / 1e9);
+    awaitQuiet(pop);
+    return seconds;
   }
 
   /**

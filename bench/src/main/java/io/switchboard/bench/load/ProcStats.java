@@ -75,6 +75,18 @@ final class ProcStats {
     return used;
   }
 
+  private static final Pattern HISTOGRAM_ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE);
+
+  /** Live objects by class after a full GC, via jcmd: class name to {instances, bytes}. */
+  static Map<String, long[]> classHistogram(long pid) throws IOException, InterruptedException {
+    Map<String, long[]> classes = new LinkedHashMap<>();
+    Matcher m = HISTOGRAM_ROW.matcher(run("jcmd", String.valueOf(pid), "GC.class_histogram"));
+    while (m.find()) {
+      classes.put(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+    }
+    return classes;
+  }
+
   private static String run(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());

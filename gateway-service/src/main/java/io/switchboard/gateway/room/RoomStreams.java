@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ public final class RoomStreams {
   private final int pageSize;
   private final int maxPending;
   private final Map<String, RoomStream> streams = new HashMap<>();
+  private final ArrayDeque<JsonObject> backlog = new ArrayDeque<>();
+  private boolean draining;
 
   public RoomStreams(Vertx vertx, RoomClient rooms, MessageStore history, String subscriberId, int pageSize,
                      int maxPending) {
@@ -70,7 +73,30 @@ public final class RoomStreams {
     }
   }
 
-  /** A fan-out event from a shard owner. */
+  /**
+   * Queues a fan-out event from a shard owner and handles it in an event-loop task of its own. The
+   * event bus hands a consumer everything it has buffered in one task, and a delivery to a big room
+   * is thousands of socket writes: under a backlog that one task would hold the loop for seconds.
+   * One event per task lets socket reads, pings and timers run in between. Order is kept.
+   */
+  public void offer(JsonObject event) {
+    backlog.addLast(event);
+    if (!draining) {
+      draining = true;
+      vertx.runOnContext(v -> drainOne());
+    }
+  }
+
+  private void drainOne() {
+    onDelivery(backlog.pollFirst());
+    if (backlog.isEmpty()) {
+      draining = false;
+    } else {
+      vertx.runOnContext(v -> drainOne());
+    }
+  }
+
+  /** A fan-out event from a shard owner, handled now. */
   public void onDelivery(JsonObject event) {
     RoomStream stream = streams.get(event.getString("room"));
     if (stream == null) {
