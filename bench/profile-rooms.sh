@@ -22,25 +22,11 @@ until grep -q "rooms-sweep" "$OUT/loadgen.log" 2>/dev/null; do
 done
 sleep 3
 
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-declare -A before
-for f in .run/*.pid; do before[$(basename "$f" .pid)]=$(cpu "$(cat "$f")"); done
-for n in gateway-1 room-1 history-1; do
-  jcmd "$(cat .run/$n.pid)" JFR.start name=profile duration=15s settings=profile filename="$OUT/$n.jfr" >/dev/null
-done
+source bench/tools/profile-lib.sh
+start_profile "$OUT" 15
 sleep 15
-ticks=$(getconf CLK_TCK)
 echo "== CPU seconds per process over the 15 s recording (1,450 msg/s into 11,000 rooms)"
-for f in .run/*.pid; do
-  n=$(basename "$f" .pid)
-  echo "  $n $(awk -v a="$(cpu "$(cat "$f")")" -v b="${before[$n]}" -v t="$ticks" 'BEGIN {printf "%.1f", (a - b) / t}')"
-done
+print_cpu
 wait $GEN || true
 echo "== result"; grep rooms-sweep "$OUT/result.jsonl" || true
-sleep 2
-for n in gateway-1 room-1 history-1; do
-  echo "== $n"
-  jfr print --events jdk.ExecutionSample "$OUT/$n.jfr" > "$OUT/$n.txt"
-  python3 bench/tools/jfr-categories.py "$OUT/$n.txt"
-done
-echo "(recordings in $OUT)"
+summarise_profiles "$OUT"
