@@ -19,6 +19,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -44,8 +45,27 @@ public final class ServiceLauncher {
     }
   }
 
+  /**
+   * Netty's buffer allocator declares JDK Flight Recorder events. The first time it allocates a
+   * chunk, their static initialisers register with the flight recorder, which on a cold JVM takes
+   * one to two seconds, and that happened inside a socket write on an event loop (a blocked-thread
+   * warning in the system tests). Initialising them here, before any event loop runs, moves that
+   * one-time cost to startup.
+   */
+  private static void initialiseNettyAllocatorEvents() {
+    for (String event : List.of("AllocateChunkEvent", "FreeChunkEvent", "AllocateBufferEvent", "FreeBufferEvent",
+        "ReallocateBufferEvent")) {
+      try {
+        Class.forName("io.netty.buffer." + event, true, ServiceLauncher.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError absent) {
+        log.atDebug().log("Netty allocator event {} not present: {}", event, absent.toString());
+      }
+    }
+  }
+
   /** Starts the service and returns its Vert.x instance once everything is bound. */
   public static Vertx start(ConfigSource config, Function<ConfigSource, SwitchboardService> factory) {
+    initialiseNettyAllocatorEvents();
     SwitchboardService service = factory.apply(config);
     ClusterOptions clusterOptions = ClusterOptions.from(config);
     ManagementOptions management = ManagementOptions.from(config);
