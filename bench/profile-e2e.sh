@@ -5,14 +5,9 @@
 # breakdown of each profile. Needs python3 for the summary. About 2 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=bench/target/bench.jar
-OUT=$(mktemp -d /tmp/switchboard-profile.XXXXXX)
-[ -f $JAR ] || ./mvnw -B -q package -DskipTests
-./switchboard start >/dev/null
-trap './switchboard stop >/dev/null' EXIT
+source bench/tools/profile-lib.sh
 timeout 120 java -cp $JAR io.switchboard.bench.ReplayBench --seconds 20 --runs 1 --out /dev/null >/dev/null 2>&1
 
-source bench/tools/profile-lib.sh
 start_profile "$OUT" 15
 timeout 120 java -cp $JAR io.switchboard.bench.ReplayBench --seconds 15 --runs 1 --store sqlite --out "$OUT/result.jsonl" >/dev/null 2>&1
 echo "== CPU seconds per process during the measured run (3 s warm-up + 15 s sends + one 5,000-message replay)"

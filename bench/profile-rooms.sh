@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Where the time goes with many small rooms (issue 4, scenario 2): starts a local cluster, connects
+# Where the time goes with many small rooms (issue 4, scenario 2): starts a local cluster,
 # warms it up (60 s of traffic), connects 10,000 clients (each in a personal room and a room of 10)
 # and has them publish 1,450 msg/s in total (8,000 deliveries/s, unsaturated), then records 15 s of
 # JFR execution samples on gateway-1, room-1 and history-1 while reading every process's CPU time
@@ -7,11 +7,7 @@
 # python3. About 4 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=bench/target/bench.jar
-OUT=$(mktemp -d /tmp/switchboard-profile.XXXXXX)
-[ -f $JAR ] || ./mvnw -B -q package -DskipTests
-./switchboard start >/dev/null
-trap './switchboard stop >/dev/null' EXIT
+source bench/tools/profile-lib.sh
 java -cp $JAR io.switchboard.bench.load.LoadGen --scenario warmup --seconds 60 --out /dev/null --max-seconds 200 2>/dev/null
 java -Xmx2g -cp $JAR io.switchboard.bench.load.LoadGen --scenario rooms --connections 10000 --warmup 30 \
   --start-deliveries 8000 --max-steps 1 --seconds 25 --out "$OUT/result.jsonl" --max-seconds 300 2>"$OUT/loadgen.log" &
@@ -22,7 +18,6 @@ until grep -q "rooms-sweep" "$OUT/loadgen.log" 2>/dev/null; do
 done
 sleep 3
 
-source bench/tools/profile-lib.sh
 start_profile "$OUT" 15
 sleep 15
 echo "== CPU seconds per process over the 15 s recording (1,450 msg/s into 11,000 rooms)"

@@ -1,5 +1,12 @@
-# Shared by bench/profile-*.sh: CPU seconds per cluster process from /proc, and JFR execution
-# samples on gateway-1, room-1 and history-1. Source it from the repository root.
+# Shared by bench/profile-*.sh: builds if needed, starts a local cluster (stopped on exit), and
+# offers CPU seconds per cluster process from /proc and JFR execution samples on gateway-1, room-1
+# and history-1. Source it from the repository root; it sets JAR and OUT (the output directory).
+JAR=bench/target/bench.jar
+OUT=$(mktemp -d /tmp/switchboard-profile.XXXXXX)
+[ -f $JAR ] || ./mvnw -B -q package -DskipTests
+./switchboard start >/dev/null
+trap './switchboard stop >/dev/null' EXIT
+
 PROFILED=(gateway-1 room-1 history-1)
 declare -A CPU_BEFORE
 
