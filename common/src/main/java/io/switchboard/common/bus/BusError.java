@@ -11,6 +11,11 @@ public enum BusError {
   OVERLOADED(429),
   /** The request was malformed. */
   BAD_REQUEST(400),
+  /**
+   * This one message can never be processed as sent (it cannot be encoded, or the store refuses its
+   * data). Permanent: the sender gets a non-temporary error and nothing is retried.
+   */
+  UNPROCESSABLE(422),
   /** A dependency failed or timed out. */
   UNAVAILABLE(503),
   /** Anything else. */
