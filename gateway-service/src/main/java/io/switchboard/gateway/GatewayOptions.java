@@ -1,6 +1,8 @@
 package io.switchboard.gateway;
 
 import io.switchboard.common.config.ConfigSource;
+import io.switchboard.gateway.edge.EdgeLimits;
+import io.switchboard.gateway.ws.BodyLimits;
 
 import java.time.Duration;
 
@@ -23,6 +25,8 @@ import java.time.Duration;
  * @param presenceInterval period of the batched presence heartbeat
  * @param breakerMaxFailures failures that open a room-service instance's circuit breaker
  * @param breakerReset time an open breaker waits before letting a trial request through
+ * @param edge origins, upgrade deadline, connection caps and rate limits
+ * @param body limits of a message body
  */
 public record GatewayOptions(
     String host,
@@ -40,7 +44,12 @@ public record GatewayOptions(
     int maxHeldMessages,
     Duration presenceInterval,
     int breakerMaxFailures,
-    Duration breakerReset) {
+    Duration breakerReset,
+    EdgeLimits edge,
+    BodyLimits body) {
+
+  /** Largest WebSocket message (and frame) the gateway reads; a larger one closes the connection with 1009. */
+  public static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
   public static GatewayOptions defaults() {
     return from(ConfigSource.empty());
@@ -63,6 +72,8 @@ public record GatewayOptions(
         src.integer("gateway.maxHeldMessages", 10_000),
         src.millis("gateway.presenceIntervalMs", Duration.ofSeconds(2)),
         src.integer("gateway.breakerMaxFailures", 5),
-        src.millis("gateway.breakerResetMs", Duration.ofSeconds(3)));
+        src.millis("gateway.breakerResetMs", Duration.ofSeconds(3)),
+        EdgeLimits.from(src),
+        BodyLimits.from(src));
   }
 }

@@ -2,25 +2,35 @@ package io.switchboard.gateway;
 
 import io.switchboard.common.cluster.Role;
 import io.switchboard.common.config.ConfigSource;
+import io.switchboard.common.log.LogLimiter;
 import io.switchboard.common.service.ServiceContext;
 import io.switchboard.common.service.SwitchboardService;
 import io.switchboard.common.shard.ShardMap;
-import io.switchboard.gateway.auth.DevTokenVerifier;
+import io.switchboard.gateway.auth.AuthOptions;
+import io.switchboard.gateway.auth.Tokens;
+import io.switchboard.gateway.edge.Admission;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The gateway service: public WebSocket endpoint and chat page. */
+/** The gateway service: public WebSocket endpoint, HTTP history API and chat page. */
 public final class GatewayService implements SwitchboardService {
 
+  private static final Logger log = LoggerFactory.getLogger(GatewayService.class);
+  private static final long SWEEP_MS = 10_000;
+
   private final GatewayOptions options;
+  private final AuthOptions auth;
   private final ShardMap shards;
 
   public GatewayService(ConfigSource config) {
     this.options = GatewayOptions.from(config);
+    this.auth = AuthOptions.from(config);
     this.shards = new ShardMap(config.integer("room.shards", ShardMap.DEFAULT_SHARDS));
   }
 
@@ -33,10 +43,18 @@ public final class GatewayService implements SwitchboardService {
   public Future<?> deploy(ServiceContext ctx) {
     ctx.readiness().register("room-service", p -> p.complete(status(ctx, Role.ROOM)));
     ctx.readiness().register("history-service", p -> p.complete(status(ctx, Role.HISTORY)));
+    if (auth.devTokens()) {
+      log.warn("auth.devTokens is on: anyone can connect as anyone with dev:<user>. Never expose this gateway.");
+    }
+    log.atInfo().addKeyValue("auth", auth).log("authentication configured");
     AtomicInteger instance = new AtomicInteger();
-    DevTokenVerifier tokens = new DevTokenVerifier();
+    Tokens tokens = Tokens.create(ctx.vertx(), auth);
+    Admission admission = Admission.systemClock(options.edge());
+    LogLimiter logLimiter = LogLimiter.perMinute(20);
+    ctx.vertx().setPeriodic(SWEEP_MS, id -> admission.sweep());
     return ctx.vertx().deployVerticle(
-        () -> new GatewayVerticle(options, ctx.cluster(), shards, tokens, instance.getAndIncrement()),
+        () -> new GatewayVerticle(options, ctx.cluster(), shards, tokens, auth.policy(), admission, logLimiter,
+            instance.getAndIncrement()),
         new DeploymentOptions().setInstances(options.instances()));
   }
 

@@ -72,6 +72,28 @@ final class ClusterHarness implements AutoCloseable {
 
   private static final Pattern BLOCKED = Pattern.compile("has been blocked for \\d+ ms");
 
+  /**
+   * Settings of a cluster whose tests are about messaging, not about the edge: development tokens,
+   * every room open to every user, and rate limits far above what a test sends (tests pipeline
+   * hundreds of messages from one socket). The security tests run with the product's defaults by
+   * overriding these (see {@link #PRODUCT_EDGE}).
+   */
+  static final Map<String, String> OPEN_TEST_CLUSTER = Map.of(
+      "SWITCHBOARD_AUTH_DEV_TOKENS", "true",
+      "SWITCHBOARD_AUTH_NAMESPACES", "[{\"namespace\":\"\",\"join\":\"any\",\"send\":\"any\",\"history\":\"any\",\"presence\":\"any\"}]",
+      "SWITCHBOARD_GATEWAY_FRAME_RATE", "1000000",
+      "SWITCHBOARD_GATEWAY_FRAME_BURST", "1000000",
+      "SWITCHBOARD_GATEWAY_SEND_RATE", "1000000",
+      "SWITCHBOARD_GATEWAY_SEND_BURST", "1000000");
+
+  /** The product's defaults for room policies and rate limits (development tokens stay on). */
+  static final Map<String, String> PRODUCT_EDGE = Map.of(
+      "SWITCHBOARD_AUTH_NAMESPACES", "",
+      "SWITCHBOARD_GATEWAY_FRAME_RATE", "",
+      "SWITCHBOARD_GATEWAY_FRAME_BURST", "",
+      "SWITCHBOARD_GATEWAY_SEND_RATE", "",
+      "SWITCHBOARD_GATEWAY_SEND_BURST", "");
+
   private final String clusterName = "sb-test-" + UUID.randomUUID().toString().substring(0, 8);
   private final int hazelcastBase;
   private final Path logDir;
@@ -89,6 +111,7 @@ final class ClusterHarness implements AutoCloseable {
     this.logDir = Path.of("target", "cluster-logs", clusterName).toAbsolutePath();
     Files.createDirectories(logDir);
     this.env = new LinkedHashMap<>(Map.of("SWITCHBOARD_HISTORY_SQLITE_PATH", logDir.resolve("history.db").toString()));
+    this.env.putAll(OPEN_TEST_CLUSTER);
     this.env.putAll(env);
   }
 
@@ -134,6 +157,7 @@ final class ClusterHarness implements AutoCloseable {
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
     env.putAll(this.env);
+    env.values().removeIf(String::isEmpty); // an empty value unsets a harness default
     env.put("SWITCHBOARD_CLUSTER_NAME", clusterName);
     int hazelcastPort = hazelcastBase + procs.size();
     env.put("SWITCHBOARD_CLUSTER_PORT", String.valueOf(hazelcastPort));

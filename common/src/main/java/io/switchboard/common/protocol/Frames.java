@@ -16,9 +16,23 @@ public final class Frames {
   private Frames() {
   }
 
-  public static JsonObject welcome(String ref, String user, String sessionId, long pingIntervalMs) {
-    return withRef(new JsonObject().put("type", "welcome").put("version", PROTOCOL_VERSION)
-        .put("user", user).put("session", sessionId).put("pingInterval", pingIntervalMs), ref);
+  /** @param expiresAt epoch ms at which the connection's token expires, or null if it does not */
+  public static JsonObject welcome(String ref, String user, String sessionId, long pingIntervalMs, Long expiresAt) {
+    JsonObject f = new JsonObject().put("type", "welcome").put("version", PROTOCOL_VERSION)
+        .put("user", user).put("session", sessionId).put("pingInterval", pingIntervalMs);
+    if (expiresAt != null) {
+      f.put("expiresAt", expiresAt);
+    }
+    return withRef(f, ref);
+  }
+
+  /** Reply to {@code refresh}: the connection now runs on the new token. */
+  public static JsonObject refreshed(String ref, Long expiresAt) {
+    JsonObject f = new JsonObject().put("type", "refreshed");
+    if (expiresAt != null) {
+      f.put("expiresAt", expiresAt);
+    }
+    return withRef(f, ref);
   }
 
   public static JsonObject joined(String ref, String room, long seq, String epoch, Boolean recovering) {

@@ -1,22 +1,24 @@
 package io.switchboard.gateway.auth;
 
-import java.util.Optional;
+import io.vertx.core.Future;
+
 import java.util.regex.Pattern;
 
 /**
- * Development tokens {@code dev:<userId>}: anyone may claim any user id. For local clusters and
- * tests until real authentication lands; never enable it on a public deployment.
+ * Development tokens {@code dev:<userId>}: anyone may claim any user id, with no grants and no
+ * expiry. Only when {@code auth.devTokens} is on (the local cluster); never on a public deployment.
  */
-public final class DevTokenVerifier implements TokenVerifier {
+final class DevTokenVerifier implements TokenVerifier {
 
+  static final String PREFIX = "dev:";
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
   @Override
-  public Optional<String> verify(String token) {
-    if (token == null || !token.startsWith("dev:")) {
-      return Optional.empty();
+  public Future<Principal> verify(String token) {
+    String user = token.substring(PREFIX.length());
+    if (!USER.matcher(user).matches()) {
+      return Future.failedFuture(new InvalidTokenException("a development token is dev:<user id>, [A-Za-z0-9_.-]{1,64}"));
     }
-    String user = token.substring(4);
-    return USER.matcher(user).matches() ? Optional.of(user) : Optional.empty();
+    return Future.succeededFuture(new Principal(user, Principal.NEVER, RoomGrants.NONE));
   }
 }

@@ -1,8 +1,11 @@
 package io.switchboard.gateway.auth;
 
-import java.util.Optional;
+import io.vertx.core.Future;
 
-/** Turns the token of a {@code hello} frame into a user id, or rejects it. */
+/**
+ * Turns a token (of {@code hello}, {@code refresh} or an HTTP {@code Authorization: Bearer}) into
+ * a {@link Principal}, or fails with {@link InvalidTokenException}.
+ */
 public interface TokenVerifier {
-  Optional<String> verify(String token);
+  Future<Principal> verify(String token);
 }

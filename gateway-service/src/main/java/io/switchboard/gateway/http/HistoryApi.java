@@ -1,23 +1,25 @@
 package io.switchboard.gateway.http;
 
-import io.switchboard.common.bus.BusError;
 import io.switchboard.common.history.HistoryPage;
 import io.switchboard.common.history.MessageStore;
 import io.switchboard.common.protocol.ErrorCode;
 import io.switchboard.common.protocol.Frames;
 import io.switchboard.common.protocol.Rooms;
+import io.switchboard.gateway.auth.InvalidTokenException;
+import io.switchboard.gateway.auth.Principal;
+import io.switchboard.gateway.auth.RoomAction;
+import io.switchboard.gateway.auth.RoomPolicy;
 import io.switchboard.gateway.auth.TokenVerifier;
+import io.switchboard.gateway.ws.ErrorCodes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Optional;
-
 /**
  * {@code GET /api/v1/rooms/:room/messages?after=|before=&limit=}: pages through a room's history,
- * forwards or backwards, for infinite scroll. Same token and the same error codes as the
- * WebSocket protocol (docs/protocol.md, "HTTP history API").
+ * forwards or backwards, for infinite scroll. The same tokens, room policy ({@code history}) and
+ * error codes as the WebSocket protocol (docs/protocol.md, "HTTP history API").
  */
 public final class HistoryApi {
 
@@ -27,23 +29,43 @@ public final class HistoryApi {
 
   private final MessageStore history;
   private final TokenVerifier tokens;
+  private final RoomPolicy policy;
 
-  public HistoryApi(MessageStore history, TokenVerifier tokens) {
+  public HistoryApi(MessageStore history, TokenVerifier tokens, RoomPolicy policy) {
     this.history = history;
     this.tokens = tokens;
+    this.policy = policy;
   }
 
   public void handle(RoutingContext rc) {
     String auth = rc.request().getHeader("Authorization");
-    Optional<String> user = auth != null && auth.startsWith("Bearer ") ? tokens.verify(auth.substring(7)) : Optional.empty();
-    if (user.isEmpty()) {
-      rc.response().putHeader("WWW-Authenticate", "Bearer");
-      fail(rc, 401, ErrorCode.INVALID_TOKEN, "send 'Authorization: Bearer <token>'");
+    if (auth == null || !auth.startsWith("Bearer ")) {
+      unauthorized(rc, "send 'Authorization: Bearer <token>'");
       return;
     }
+    tokens.verify(auth.substring(7)).onComplete(ar -> {
+      if (ar.failed()) {
+        unauthorized(rc, "token rejected: "
+            + (ar.cause() instanceof InvalidTokenException ? ar.cause().getMessage() : "not accepted"));
+      } else {
+        authorised(rc, ar.result());
+      }
+    });
+  }
+
+  private static void unauthorized(RoutingContext rc, String message) {
+    rc.response().putHeader("WWW-Authenticate", "Bearer");
+    HttpErrors.send(rc, 401, ErrorCode.INVALID_TOKEN, message);
+  }
+
+  private void authorised(RoutingContext rc, Principal who) {
     String room = rc.pathParam("room");
     if (!Rooms.isValid(room)) {
-      fail(rc, 400, ErrorCode.BAD_REQUEST, "room must match " + Rooms.ID.pattern());
+      HttpErrors.send(rc, 400, ErrorCode.BAD_REQUEST, "room must match " + Rooms.ID.pattern());
+      return;
+    }
+    if (!policy.allows(who, room, RoomAction.HISTORY)) {
+      HttpErrors.send(rc, 403, ErrorCode.FORBIDDEN, "not allowed to read the history of room " + room);
       return;
     }
     Long after;
@@ -55,11 +77,11 @@ public final class HistoryApi {
       Long l = longParam(rc, "limit", 1);
       limit = (int) Math.min(MAX_LIMIT, l == null ? DEFAULT_LIMIT : l);
     } catch (IllegalArgumentException e) {
-      fail(rc, 400, ErrorCode.BAD_REQUEST, e.getMessage());
+      HttpErrors.send(rc, 400, ErrorCode.BAD_REQUEST, e.getMessage());
       return;
     }
     if (after != null && before != null) {
-      fail(rc, 400, ErrorCode.BAD_REQUEST, "give 'after' or 'before', not both");
+      HttpErrors.send(rc, 400, ErrorCode.BAD_REQUEST, "give 'after' or 'before', not both");
       return;
     }
     Future<HistoryPage> page = before != null
@@ -72,8 +94,11 @@ public final class HistoryApi {
           .end(new JsonObject().put("room", room).put("epoch", p.epoch()).put("top", p.top())
               .put("firstSeq", p.firstSeq()).put("messages", messages).encode());
     }).onFailure(e -> {
-      boolean timeout = BusError.isTimeout(e);
-      fail(rc, timeout ? 504 : 503, timeout ? ErrorCode.TIMEOUT : ErrorCode.UNAVAILABLE, "history service: " + e.getMessage());
+      ErrorCode code = ErrorCodes.of(e);
+      if (code != ErrorCode.TIMEOUT) {
+        code = ErrorCode.UNAVAILABLE;
+      }
+      HttpErrors.send(rc, ErrorCodes.httpStatus(code), code, "history service: " + e.getMessage());
     });
   }
 
@@ -91,10 +116,5 @@ public final class HistoryApi {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'" + name + "' must be an integer");
     }
-  }
-
-  private static void fail(RoutingContext rc, int status, ErrorCode code, String message) {
-    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("code", code.wire()).put("message", message).put("temporary", code.temporary()).encode());
   }
 }

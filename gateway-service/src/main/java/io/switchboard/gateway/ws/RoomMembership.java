@@ -3,7 +3,9 @@ package io.switchboard.gateway.ws;
 import io.switchboard.common.history.HistoryPage;
 import io.switchboard.common.history.MessageStore;
 import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.protocol.ErrorCode;
 import io.switchboard.common.protocol.Frames;
+import io.switchboard.gateway.auth.RoomAction;
 import io.switchboard.gateway.room.RoomStream;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One socket's membership in one room: the next seq it must receive, and the recovery walk that
@@ -26,6 +29,7 @@ final class RoomMembership implements RoomStream.Member {
 
   private final ClientSession session;
   private final String room;
+  private Set<RoomAction> rights;
   private final MessageStore history;
   private final int pageSize;
   private final int maxHeld;
@@ -37,12 +41,16 @@ final class RoomMembership implements RoomStream.Member {
   private long nextSeq;
   private boolean live;
   private boolean heldOverflow;
+  /** The join's {@code since} was above the room's top: the marker says {@code recovered: false}. */
+  private boolean positionReset;
   private boolean closed;
   private String epoch;
 
-  RoomMembership(ClientSession session, String room, MessageStore history, int pageSize, int maxHeld) {
+  RoomMembership(ClientSession session, String room, Set<RoomAction> rights, MessageStore history, int pageSize,
+                 int maxHeld) {
     this.session = session;
     this.room = room;
+    this.rights = rights;
     this.history = history;
     this.pageSize = pageSize;
     this.maxHeld = maxHeld;
@@ -82,7 +90,25 @@ final class RoomMembership implements RoomStream.Member {
   void close() {
     closed = true;
     held.clear();
-    started.tryFail("left");
+    started.tryFail(leftBeforeJoined(room));
+  }
+
+  /** The answer to a join that a leave (or a second join) overtook. */
+  static ProtocolException leftBeforeJoined(String room) {
+    return new ProtocolException(ErrorCode.NOT_JOINED, "room " + room + " was left before the join completed");
+  }
+
+  String room() {
+    return room;
+  }
+
+  /** Whether the connection's token allows {@code action} here (as of the join or the last refresh). */
+  boolean may(RoomAction action) {
+    return rights.contains(action);
+  }
+
+  void rights(Set<RoomAction> newRights) {
+    this.rights = newRights;
   }
 
   long nextSeq() {
@@ -135,6 +161,18 @@ final class RoomMembership implements RoomStream.Member {
   }
 
   private void onPage(HistoryPage page) {
+    if (nextSeq - 1 > page.top()) {
+      // The client claims a position the room never reached (history commits before any delivery,
+      // so a seq a client saw is never above the store's top). Its view is not this room's: say
+      // so, as for a lineage change, and continue live from the top.
+      log.atInfo().addKeyValue("room", room).addKeyValue("user", session.user()).addKeyValue("since", nextSeq - 1)
+          .addKeyValue("top", page.top()).log("join since a seq above the room's top; continuing from the top");
+      nextSeq = page.top() + 1;
+      missing.clear();
+      positionReset = true;
+      handOver();
+      return;
+    }
     if (page.firstSeq() > nextSeq) {
       noteMissing(nextSeq, page.firstSeq() - 1);
       nextSeq = page.firstSeq();
@@ -151,7 +189,11 @@ final class RoomMembership implements RoomStream.Member {
       session.whenWritable(this::fetchPage);
       return;
     }
-    // Reached the store's top as of this read: hand over to the held live messages.
+    handOver();
+  }
+
+  /** Reached the store's top as of the last read: hands over to the held live messages, then the marker. */
+  private void handOver() {
     while (!held.isEmpty()) {
       StoredMessage m = held.peekFirst();
       if (m.seq() < nextSeq) {
@@ -167,8 +209,9 @@ final class RoomMembership implements RoomStream.Member {
       }
     }
     live = true;
-    session.write(Frames.recovered(room, nextSeq - 1, epoch, missing.isEmpty(), List.copyOf(missing)));
+    session.write(Frames.recovered(room, nextSeq - 1, epoch, missing.isEmpty() && !positionReset, List.copyOf(missing)));
     missing.clear();
+    positionReset = false;
   }
 
   private void noteMissing(long from, long to) {
