@@ -118,8 +118,12 @@ public final class GatewayVerticle extends VerticleBase {
     // No WebSocket compression: an inflating frame has no bound on its output in Vert.x 5.0.8 (a
     // 50 KB frame can inflate to 50 MiB on the event loop), and compressing every delivery per
     // socket costs more CPU than it saves on chat-sized messages (docs/security.md).
+    // No HTTP/2 over cleartext: besides being unused, its detection waits for a connection's first
+    // bytes before Vert.x reports the connection, which would let silent connections escape the
+    // edge guard's admission and deadline.
     HttpServerOptions http = new HttpServerOptions()
         .setStrictThreadMode(true)
+        .setHttp2ClearTextEnabled(false)
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setMaxWebSocketFrameSize(GatewayOptions.MAX_MESSAGE_BYTES)

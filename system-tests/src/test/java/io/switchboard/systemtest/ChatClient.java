@@ -59,12 +59,37 @@ final class ChatClient implements AutoCloseable {
 
   /** Opens a WebSocket and says hello as {@code user}. */
   static ChatClient connect(Vertx vertx, String url, String user) throws Exception {
+    return connectWithToken(vertx, url, "dev:" + user);
+  }
+
+  /** Opens a WebSocket and says hello with {@code token}; fails unless welcomed. */
+  static ChatClient connectWithToken(Vertx vertx, String url, String token) throws Exception {
     ChatClient c = open(vertx, url);
-    JsonObject welcome = c.request(new JsonObject().put("type", "hello").put("token", "dev:" + user));
+    JsonObject welcome = c.request(new JsonObject().put("type", "hello").put("token", token));
     if (!"welcome".equals(welcome.getString("type"))) {
       throw new IllegalStateException("hello failed: " + welcome);
     }
     return c;
+  }
+
+  /** The close code, once the server closed the socket (null while open). */
+  Short closeCode() {
+    return closeCode;
+  }
+
+  /** Waits until the socket is closed and returns its close code (-1 without one). */
+  short awaitClose(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (frames) {
+      while (closeCode == null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new TimeoutException("still open after " + timeout);
+        }
+        frames.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+    return closeCode;
   }
 
   void sendRaw(String text) {

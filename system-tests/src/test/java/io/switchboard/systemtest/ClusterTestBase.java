@@ -40,7 +40,10 @@ abstract class ClusterTestBase {
   @BeforeAll
   static void startCluster(TestInfo info) throws Exception {
     Map<String, String> env = new LinkedHashMap<>();
-    ClusterEnv extra = info.getTestClass().orElseThrow().getAnnotation(ClusterEnv.class);
+    Class<?> testClass = info.getTestClass().orElseThrow();
+    // Run the class's static initialiser first: it may write files its cluster's settings name.
+    Class.forName(testClass.getName(), true, testClass.getClassLoader());
+    ClusterEnv extra = testClass.getAnnotation(ClusterEnv.class);
     if (extra != null) {
       for (String entry : extra.value()) {
         int eq = entry.indexOf('=');
