@@ -82,7 +82,7 @@ async function waitForOnline(page, names) {
 
 test('two tabs chat in the same room', {timeout: 55_000}, async () => {
   const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-  const room = `e2e-${suffix}`;
+  const room = `public:e2e-${suffix}`;
   const alice = `alice-${suffix}`;
   const bob = `bob-${suffix}`;
   const a = await openTab(URL_A, alice, room);

@@ -18,7 +18,7 @@ let presenceTimer = null;
 let joinedOnce = false;
 
 els.name.value = `guest-${1000 + Math.floor(Math.random() * 9000)}`;
-els.room.value = 'lobby';
+els.room.value = 'public:lobby';
 
 els.joinForm.addEventListener('submit', e => {
   e.preventDefault();

@@ -3,6 +3,7 @@
 
 const NO_RECONNECT = 4500; // close codes >= this mean "do not reconnect" (bad token, bad version)
 const MAX_FRAME_BYTES = 64 * 1024; // larger frames make the gateway close the socket (1009)
+const TOKEN_EXPIRED = 4004; // the connection's token expired: reconnect with a fresh one
 
 /** A random UUID; crypto.randomUUID needs a secure context, getRandomValues does not. */
 export function uuid() {
@@ -31,6 +32,12 @@ export class SwitchboardError extends Error {
  * drops duplicates (`seq <= lastSeq`), and resends unacknowledged sends with the same
  * `clientMsgId` (the server deduplicates them). Close codes >= 4500 stop reconnecting.
  *
+ * Tokens: pass `token` (a string), or `getToken` (an async function) to have a fresh token fetched
+ * for every connection and before the current one expires (sent as a `refresh` frame, so the
+ * connection stays up). Rate limits: at most `maxInFlight` sends are unacknowledged at a time
+ * (fewer right after a rate limit: the window grows by one per ack), and after a `rate_limited`
+ * error nothing is sent until its `retryAfterMs` has passed.
+ *
  * Events (subscribe with {@link SwitchboardClient#on}):
  * - `"message"` `(room, message)`: a new message `{room, seq, sender, clientMsgId, body, ts}`, in seq order
  * - `"joined"` `(frame)`: the server's `joined` reply (also after each re-join)
@@ -39,7 +46,9 @@ export class SwitchboardError extends Error {
  *   history lineage changed, so a view of that room should be reset
  * - `"state"` `(state, detail)`: `"connecting"`, `"open"` (after `welcome`) or `"closed"`;
  *   detail of `"closed"` is `{code, reason, willRetry, retryInMs}`
- * - `"error"` `(SwitchboardError)`: a server error not tied to a pending call, or a fatal close
+ * - `"error"` `(SwitchboardError)`: a server error not tied to a pending call (for example a room
+ *   the refreshed token no longer grants: the room is forgotten), a failed token refresh, or a
+ *   fatal close
  *
  * @example
  * const client = new SwitchboardClient({url: 'ws://127.0.0.1:8080/ws/v1', token: 'dev:alice'});
@@ -49,7 +58,7 @@ export class SwitchboardError extends Error {
  * const {seq} = await client.send('lobby', {text: 'hi'});
  */
 export class SwitchboardClient {
-  #url; #token; #WS; #backoff; #connectTimeoutMs;
+  #url; #getToken; #WS; #backoff; #connectTimeoutMs; #maxInFlight;
   #ws = null;
   #state = 'closed';
   #stopped = true;      // before connect(), and after close() or a fatal close code
@@ -58,6 +67,10 @@ export class SwitchboardClient {
   #attempt = 0;         // reconnect attempts since the last welcome
   #timer = null;        // reconnect or connect-timeout timer
   #pingTimer = null;
+  #refreshTimer = null;
+  #pausedUntil = 0;     // after rate_limited: no sends before this time (ms)
+  #window = 1;          // sends allowed in flight: grows by one per ack up to maxInFlight, 1 after rate_limited
+  #resumeTimer = null;
   #lastHeard = 0;
   #nextRef = 0;
   #rooms = new Map();   // room -> {seq, epoch, joined, waiters: [{resolve, reject}]}
@@ -68,15 +81,21 @@ export class SwitchboardClient {
   /**
    * @param {object} options
    * @param {string} options.url WebSocket URL, e.g. `ws://host:8080/ws/v1`
-   * @param {string} options.token hello token, e.g. `dev:alice`
+   * @param {string} [options.token] hello token: a JWT, or `dev:alice` on a development gateway
+   * @param {() => (string|Promise<string>)} [options.getToken] fetches a fresh token; called for
+   *   every connection and before the current token expires (instead of `token`)
    * @param {typeof WebSocket} [options.WebSocketImpl] WebSocket class (defaults to the global one)
    * @param {{baseMs?: number, maxMs?: number}} [options.backoff] reconnect and retry delays:
    *   random(0, min(maxMs, baseMs * 2^attempt)), defaults 250 ms and 10 s
    * @param {number} [options.connectTimeoutMs] how long a connection may take to reach `welcome` (10 s)
+   * @param {number} [options.maxInFlight] most unacknowledged sends on the wire at a time (16)
    */
-  constructor({url, token, WebSocketImpl = globalThis.WebSocket, backoff = {}, connectTimeoutMs = 10000}) {
+  constructor({url, token, getToken, WebSocketImpl = globalThis.WebSocket, backoff = {}, connectTimeoutMs = 10000,
+    maxInFlight = 16}) {
     if (!WebSocketImpl) throw new Error('no WebSocket implementation: pass WebSocketImpl');
-    [this.#url, this.#token, this.#WS, this.#connectTimeoutMs] = [url, token, WebSocketImpl, connectTimeoutMs];
+    if (!token && !getToken) throw new Error('pass token or getToken');
+    [this.#url, this.#WS, this.#connectTimeoutMs, this.#maxInFlight] = [url, WebSocketImpl, connectTimeoutMs, maxInFlight];
+    this.#getToken = getToken ?? (() => token);
     this.#backoff = {baseMs: backoff.baseMs ?? 250, maxMs: backoff.maxMs ?? 10000};
   }
 
@@ -114,12 +133,7 @@ export class SwitchboardClient {
 
   /** Leaves a room and forgets it; its unacknowledged sends are rejected. */
   leave(room) {
-    const err = new SwitchboardError('not_joined', `left ${room}`);
-    this.#rooms.get(room)?.waiters.forEach(w => w.reject(err));
-    this.#rooms.delete(room);
-    for (const [id, s] of this.#sends) {
-      if (s.room === room) { this.#sends.delete(id); s.reject(err); }
-    }
+    this.#forget(room, new SwitchboardError('not_joined', `left ${room}`));
     return this.#state === 'open' ? this.#call({type: 'leave', room}).then(() => {}) : Promise.resolve();
   }
 
@@ -154,6 +168,7 @@ export class SwitchboardClient {
   close() {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#resumeTimer);
     this.#shutdown(new SwitchboardError('closed', 'client closed'));
     const ws = this.#ws;
     this.#detach();
@@ -165,7 +180,9 @@ export class SwitchboardClient {
     this.#setState('connecting');
     const ws = this.#ws = new this.#WS(this.#url);
     const fail = reason => { if (ws === this.#ws) { this.#dropped(ws, 1006, reason); ws.close(); } };
-    ws.onopen = () => this.#write({type: 'hello', token: this.#token});
+    ws.onopen = () => Promise.resolve().then(() => this.#getToken()).then(
+      token => ws === this.#ws && this.#write({type: 'hello', token}),
+      err => fail(`getToken failed: ${err?.message ?? err}`));
     ws.onmessage = e => this.#onFrame(e.data);
     ws.onclose = e => this.#dropped(ws, e.code, e.reason);
     // Browsers follow an error with a close event; Node 20's WebSocket may not while connecting.
@@ -179,6 +196,7 @@ export class SwitchboardClient {
     if (ws) ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
     this.#ws = null;
     clearInterval(this.#pingTimer);
+    clearTimeout(this.#refreshTimer);
     const calls = [...this.#calls.values()];
     this.#calls.clear();
     for (const r of this.#rooms.values()) r.joined = false;
@@ -191,6 +209,7 @@ export class SwitchboardClient {
     clearTimeout(this.#timer);
     this.#detach();
     if (this.#stopped) return;
+    if (code === TOKEN_EXPIRED) this.#attempt = 0; // not a failure: reconnect at once with a fresh token
     if (code >= NO_RECONNECT) {
       this.#stopped = true;
       const err = new SwitchboardError(code === 4500 ? 'invalid_token' : 'unsupported_version', reason || `closed ${code}`);
@@ -198,7 +217,7 @@ export class SwitchboardClient {
       this.#setState('closed', {code, reason, willRetry: false});
       return this.#emit('error', err);
     }
-    const delay = this.#retryDelay(this.#attempt++);
+    const delay = code === TOKEN_EXPIRED ? 0 : this.#retryDelay(this.#attempt++);
     this.#setState('closed', {code, reason, willRetry: true, retryInMs: Math.round(delay)});
     this.#timer = setTimeout(() => this.#open(), delay);
   }
@@ -216,6 +235,7 @@ export class SwitchboardClient {
     this.#setState('open');
     this.#welcomeWaiters.splice(0).forEach(w => w.resolve(f));
     const every = f.pingInterval || 15000;
+    this.#scheduleRefresh(f.expiresAt);
     this.#pingTimer = setInterval(() => {
       // Silent for 2.5 intervals: the connection is dead even if the socket has not noticed yet.
       if (Date.now() - this.#lastHeard > every * 2.5) { const ws = this.#ws; this.#dropped(ws, 4002, 'no pong'); ws?.close(); }
@@ -223,6 +243,28 @@ export class SwitchboardClient {
     }, every);
     for (const room of this.#rooms.keys()) this.#sendJoin(room);
     for (const [id, s] of this.#sends) if (!this.#rooms.has(s.room)) this.#transmit(id, s); // gets not_joined
+  }
+
+  /** Refreshes the token ahead of `expiresAt` (ms): a fifth of its lifetime ahead, 5 to 60 s. */
+  #scheduleRefresh(expiresAt) {
+    clearTimeout(this.#refreshTimer);
+    if (!expiresAt) return;
+    const left = expiresAt - Date.now();
+    const ahead = Math.min(60000, Math.max(5000, left / 5));
+    this.#refreshTimer = setTimeout(() => this.#refresh(), Math.max(0, left - ahead));
+  }
+
+  #refresh() {
+    const ws = this.#ws;
+    Promise.resolve().then(() => this.#getToken())
+      .then(token => ws === this.#ws && this.#state === 'open' ? this.#call({type: 'refresh', token}) : null)
+      .then(f => { if (f) this.#scheduleRefresh(f.expiresAt); },
+        err => {
+          if (err?.code === 'disconnected') return;
+          this.#emit('error', err instanceof SwitchboardError ? err : new SwitchboardError('refresh_failed', String(err?.message ?? err), true));
+          // Try once more shortly; if the token still expires, the server closes with 4004 and we reconnect.
+          if (ws === this.#ws) this.#refreshTimer = setTimeout(() => this.#refresh(), 5000);
+        });
   }
 
   #write(frame) {
@@ -243,16 +285,16 @@ export class SwitchboardClient {
     if (r.seq !== null) frame.since = r.epoch == null ? {seq: r.seq} : {seq: r.seq, epoch: r.epoch};
     this.#call(frame).then(f => this.#onJoined(f), err => {
       if (this.#rooms.get(room) !== r || err.code === 'disconnected') return; // welcome re-joins
-      if (err.temporary) return this.#rejoinLater(room, r);
+      if (err.temporary) return this.#rejoinLater(room, r, err.frame?.retryAfterMs);
       this.#rooms.delete(room);
       r.waiters.splice(0).forEach(w => w.reject(err));
     });
   }
 
-  #rejoinLater(room, r) {
+  #rejoinLater(room, r, atLeastMs = 0) {
     r.joined = false;
     const retry = () => this.#state === 'open' && this.#rooms.get(room) === r && !r.joined && this.#sendJoin(room);
-    setTimeout(retry, this.#retryDelay(1));
+    setTimeout(retry, Math.max(atLeastMs, this.#retryDelay(1)));
   }
 
   #onJoined(f) {
@@ -268,19 +310,55 @@ export class SwitchboardClient {
 
   #transmit(clientMsgId, s) {
     if (s.inflight || this.#state !== 'open' || this.#rooms.get(s.room)?.joined === false) return;
+    if (Date.now() < this.#pausedUntil || this.#inFlight() >= this.#window) return; // #pump sends it later
     s.inflight = true;
     s.tries++;
     const current = () => this.#sends.get(clientMsgId) === s;
     this.#call({type: 'send', room: s.room, clientMsgId, body: s.body}).then(f => {
       if (current()) { this.#sends.delete(clientMsgId); s.resolve({seq: f.seq, clientMsgId}); }
+      this.#window = Math.min(this.#maxInFlight, this.#window + 1);
+      this.#pump();
     }, err => {
-      if (!current()) return;
+      if (!current()) return this.#pump();
       s.inflight = false;
       if (err.code === 'disconnected') return; // resent after the re-join
-      if (err.temporary) return setTimeout(() => current() && this.#transmit(clientMsgId, s), this.#retryDelay(s.tries));
+      if (err.code === 'rate_limited') return this.#pause(err.frame?.retryAfterMs);
+      if (err.temporary) {
+        setTimeout(() => current() && this.#transmit(clientMsgId, s), this.#retryDelay(s.tries));
+        return this.#pump();
+      }
       this.#sends.delete(clientMsgId);
       s.reject(err);
+      this.#pump();
     });
+  }
+
+  #inFlight() {
+    let n = 0;
+    for (const s of this.#sends.values()) if (s.inflight) n++;
+    return n;
+  }
+
+  /** Sends what waits, in order, as far as the window and any rate-limit pause allow. */
+  #pump() {
+    const wait = this.#pausedUntil - Date.now();
+    if (wait > 0) return this.#resumeIn(wait);
+    for (const [id, s] of this.#sends) {
+      if (this.#inFlight() >= this.#window) return;
+      if (!s.inflight) this.#transmit(id, s);
+    }
+  }
+
+  /** The server said rate_limited: send nothing for `retryAfterMs` (plus jitter), then resume. */
+  #pause(retryAfterMs = 1000) {
+    this.#window = 1;
+    this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + retryAfterMs + Math.random() * 100);
+    this.#resumeIn(this.#pausedUntil - Date.now());
+  }
+
+  #resumeIn(ms) {
+    clearTimeout(this.#resumeTimer);
+    this.#resumeTimer = setTimeout(() => this.#pump(), ms + 1); // timers may fire a little early
   }
 
   #retryDelay(attempt) { // full jitter
@@ -318,11 +396,22 @@ export class SwitchboardClient {
   }
 
   #onError(f) {
-    // A temporary error naming a room, without a ref: the server gave up recovering that room
-    // (history unavailable) and dropped the membership; join again with the same since.
+    // An error naming a room, without a ref, means the server dropped that membership. Temporary:
+    // it gave up recovering the room (history unavailable), so join again with the same since.
+    // Permanent (forbidden after a refresh): the room is forgotten, its pending sends rejected.
     const r = f.room !== undefined && this.#rooms.get(f.room);
+    const err = new SwitchboardError(f.code, f.message, f.temporary, f);
     if (r && f.temporary) this.#rejoinLater(f.room, r);
-    this.#emit('error', new SwitchboardError(f.code, f.message, f.temporary, f));
+    else if (r) this.#forget(f.room, err);
+    this.#emit('error', err);
+  }
+
+  #forget(room, err) {
+    this.#rooms.get(room)?.waiters.forEach(w => w.reject(err));
+    this.#rooms.delete(room);
+    for (const [id, s] of this.#sends) {
+      if (s.room === room) { this.#sends.delete(id); s.reject(err); }
+    }
   }
 
   #setState(state, detail) {

@@ -287,6 +287,20 @@ class EdgeSecurityTest extends ClusterTestBase {
     keeper.close();
   }
 
+  /**
+   * The JavaScript SDK (e2e/sdk.test.mjs) against this cluster: token refresh on a live
+   * connection, reconnect after the expiry close, waiting out rate limits, forbidden rooms.
+   */
+  @Test
+  void theJavaScriptSdkRefreshesTokensWaitsOutRateLimitsAndReportsForbiddenRooms() throws Exception {
+    E2e.requireTools(false);
+    E2e.npm("test:sdk", Map.of(
+        "SWITCHBOARD_WS", cluster.gateway(0).wsUrl(),
+        "SWITCHBOARD_JWT_KEY", Path.of(KEYS, "jwt-private.pem").toAbsolutePath().toString(),
+        "SWITCHBOARD_JWT_ISSUER", ISSUER,
+        "SWITCHBOARD_JWT_AUDIENCE", "switchboard"), Path.of("target", "e2e-sdk-output.txt"));
+  }
+
   @Test
   void aFloodOfTwoThousandSendsFromOneSocketIsThrottledThenClosed() throws Exception {
     String floodToken = token("flo", 600, null);
