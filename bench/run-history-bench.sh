@@ -15,6 +15,7 @@ if ls .run/*.pid >/dev/null 2>&1; then
   exit 1
 fi
 ./mvnw -B -q package -DskipTests
+. bench/tools/bench-env.sh
 
 echo "== store benchmarks (10 s each after 3 s warm-up)"
 for store in memory sqlite postgres; do

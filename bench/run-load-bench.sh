@@ -22,6 +22,7 @@ if ls .run/*.pid >/dev/null 2>&1; then
   exit 1
 fi
 ./mvnw -B -q package -DskipTests
+. bench/tools/bench-env.sh
 
 echo "== Switchboard: local cluster (./switchboard start)"
 ./switchboard start >/dev/null

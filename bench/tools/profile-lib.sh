@@ -4,6 +4,7 @@
 JAR=bench/target/bench.jar
 OUT=$(mktemp -d /tmp/switchboard-profile.XXXXXX)
 [ -f $JAR ] || ./mvnw -B -q package -DskipTests
+. bench/tools/bench-env.sh
 ./switchboard start >/dev/null
 trap './switchboard stop >/dev/null' EXIT
 

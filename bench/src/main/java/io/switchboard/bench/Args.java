@@ -24,4 +24,8 @@ public final class Args {
   public int integer(String name, int def) {
     return Integer.parseInt(values.getOrDefault(name, String.valueOf(def)));
   }
+
+  public boolean bool(String name, boolean def) {
+    return Boolean.parseBoolean(values.getOrDefault(name, String.valueOf(def)));
+  }
 }

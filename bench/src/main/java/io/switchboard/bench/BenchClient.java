@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * A minimal asynchronous protocol client for benchmarks: hello, join, pipelined sends with acks
  * as futures, and a hook for every other frame. All callbacks run on one event loop.
  */
-final class BenchClient {
+public final class BenchClient {
 
   private final WebSocket ws;
   private final Map<String, Promise<JsonObject>> pending = new HashMap<>();
@@ -45,18 +45,18 @@ final class BenchClient {
    * Connects and says hello. The caller owns {@code client} and must keep a reference to it: Vert.x
    * 5 closes a client, and its connections, once the client object is garbage-collected.
    */
-  static Future<BenchClient> connect(WebSocketClient client, String url, String user) {
+  public static Future<BenchClient> connect(WebSocketClient client, String url, String user) {
     URI uri = URI.create(url);
     return client.connect(new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort()).setURI(uri.getPath()))
         .map(BenchClient::new)
         .compose(c -> c.request(new JsonObject().put("type", "hello").put("token", "dev:" + user)).map(w -> c));
   }
 
-  void onFrame(Consumer<JsonObject> handler) {
+  public void onFrame(Consumer<JsonObject> handler) {
     this.onFrame = handler;
   }
 
-  Future<JsonObject> request(JsonObject frame) {
+  public Future<JsonObject> request(JsonObject frame) {
     String ref = "b" + refs++;
     Promise<JsonObject> p = Promise.promise();
     pending.put(ref, p);
@@ -64,7 +64,7 @@ final class BenchClient {
     return p.future();
   }
 
-  Future<JsonObject> join(String room, JsonObject since) {
+  public Future<JsonObject> join(String room, JsonObject since) {
     JsonObject f = new JsonObject().put("type", "join").put("room", room);
     if (since != null) {
       f.put("since", since);
@@ -72,11 +72,11 @@ final class BenchClient {
     return request(f);
   }
 
-  Future<JsonObject> send(String room, String clientMsgId, Object body) {
+  public Future<JsonObject> send(String room, String clientMsgId, Object body) {
     return request(new JsonObject().put("type", "send").put("room", room).put("clientMsgId", clientMsgId).put("body", body));
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     return ws.close();
   }
 }

@@ -22,7 +22,7 @@ public final class Replay {
 
   /** Blocks the calling (non-event-loop) thread; returns the replay time in milliseconds. */
   public static double millis(WebSocketClient client, List<String> urls, int missed) {
-    String room = "bench-replay-" + UUID.randomUUID().toString().substring(0, 8);
+    String room = "public:bench-replay-" + UUID.randomUUID().toString().substring(0, 8);
     BenchClient reader = BenchClient.connect(client, urls.get(0), "reader").await();
     String epoch = reader.join(room, null).await().getString("epoch");
     reader.close().await();

@@ -37,7 +37,8 @@ public final class ReplayBench {
   private static final Logger log = LoggerFactory.getLogger(ReplayBench.class);
 
   private final Vertx vertx = Vertx.vertx();
-  private final WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000));
+  private final WebSocketClient client = vertx.createWebSocketClient(
+      new WebSocketClientOptions().setTryUsePerMessageCompression(true).setMaxConnections(10_000));
   private final List<String> urls;
   private final Path out;
   private final String storeLabel;
@@ -68,7 +69,7 @@ public final class ReplayBench {
     boolean[] stop = {false};
     List<BenchClient> clients = new ArrayList<>();
     for (int s = 0; s < senders; s++) {
-      String room = "bench-send-" + run + "-" + s;
+      String room = "public:bench-send-" + run + "-" + s;
       BenchClient c = BenchClient.connect(client, urls.get(s % urls.size()), "sender-" + s)
           .compose(cl -> cl.join(room, null).map(j -> cl)).await();
       clients.add(c);

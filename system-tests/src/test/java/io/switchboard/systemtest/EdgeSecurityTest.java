@@ -1,5 +1,6 @@
 package io.switchboard.systemtest;
 
+import io.switchboard.bench.security.RawWebSocket;
 import io.switchboard.gateway.auth.TokenTool;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

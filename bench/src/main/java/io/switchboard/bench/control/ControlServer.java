@@ -44,7 +44,9 @@ public final class ControlServer extends VerticleBase {
   @Override
   public Future<?> start() {
     // The same server tuning as the gateway (strict thread mode: no per-connection outbound queue).
-    return vertx.createHttpServer(new HttpServerOptions().setStrictThreadMode(true)).webSocketHandler(this::serve).listen(port);
+    return vertx.createHttpServer(new HttpServerOptions().setStrictThreadMode(true)
+        // Like Switchboard and the ws and Socket.IO servers by default: no WebSocket compression.
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)).webSocketHandler(this::serve).listen(port);
   }
 
   private void serve(ServerWebSocket ws) {

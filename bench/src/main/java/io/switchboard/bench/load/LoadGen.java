@@ -75,8 +75,17 @@ public final class LoadGen {
     this.pids = pids(args);
     this.out = Path.of(args.string("out", "/dev/stdout"));
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
+    this.client = vertx.createWebSocketClient(browserLike(args).setMaxConnections(100_000)
         .setConnectTimeout(30_000).setMaxFrameSize(1 << 20));
+  }
+
+  /**
+   * Client options that offer what browsers offer: {@code permessage-deflate} with
+   * {@code client_max_window_bits} ({@code --offer-deflate false} to offer nothing), so the
+   * benchmarks measure what a browser would get from the server.
+   */
+  public static WebSocketClientOptions browserLike(Args args) {
+    return new WebSocketClientOptions().setTryUsePerMessageCompression(args.bool("offer-deflate", true));
   }
 
   public static void main(String[] argv) throws Exception {
@@ -465,7 +474,7 @@ public final class LoadGen {
    * (at most {@code --max-seconds}).
    */
   private void hold(int maxSeconds) throws Exception {
-    WebSocketClient local = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
+    WebSocketClient local = vertx.createWebSocketClient(browserLike(args).setMaxConnections(100_000)
         .setConnectTimeout(30_000).setLocalAddress(args.string("local-address", "127.0.0.1")));
     Population pop = new Population(vertx, local);
     int count = args.integer("count", 1000);

@@ -74,6 +74,14 @@ final class Population {
 
   private long ticker = -1;
 
+  /**
+   * The room the generator uses for {@code name}: in the {@code public} namespace, which every
+   * authenticated user may join and send to under the default room policies.
+   */
+  static String publicRoom(String name) {
+    return name.indexOf(':') < 0 ? "public:" + name : name;
+  }
+
   Population(Vertx vertx, WebSocketClient client) {
     this.vertx = vertx;
     this.client = client;
@@ -102,8 +110,8 @@ final class Population {
 
     Peer(String user, List<String> rooms, boolean slow) {
       this.user = user;
-      this.rooms = rooms.toArray(String[]::new);
-      this.roomKeys = rooms.stream().map(r -> "\"room\":\"" + r + "\"").toArray(String[]::new);
+      this.rooms = rooms.stream().map(Population::publicRoom).toArray(String[]::new);
+      this.roomKeys = Arrays.stream(this.rooms).map(r -> "\"room\":\"" + r + "\"").toArray(String[]::new);
       this.lastSeq = new long[this.rooms.length];
       this.epochs = new String[this.rooms.length];
       Arrays.fill(lastSeq, -1);

@@ -1,4 +1,4 @@
-package io.switchboard.systemtest;
+package io.switchboard.bench.security;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -18,25 +18,25 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A WebSocket client on a plain socket that does what a well-behaved library will not: offers
  * extensions and then sends frames with RSV bits set, sends oversized or invalid UTF-8 frames,
- * or stops half-way through its HTTP upgrade. For edge tests only.
+ * or stops half-way through its HTTP upgrade. For edge tests and the fuzz benchmark.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
   /** A received frame. */
-  record Frame(int opcode, byte[] payload) {
-    String text() {
+  public record Frame(int opcode, byte[] payload) {
+    public String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }
 
     /** The close code of a close frame. */
-    int closeCode() {
+    public int closeCode() {
       return payload.length >= 2 ? (payload[0] & 0xff) << 8 | (payload[1] & 0xff) : 1005;
     }
   }
 
-  final int status;
-  final Map<String, String> headers;
-  final String body;
+  public final int status;
+  public final Map<String, String> headers;
+  public final String body;
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
@@ -51,7 +51,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Sends an upgrade request with {@code extra} headers and reads the response head (and a short body). */
-  static RawWebSocket connect(int port, String path, Map<String, String> extra) throws IOException {
+  public static RawWebSocket connect(int port, String path, Map<String, String> extra) throws IOException {
     Socket s = new Socket("127.0.0.1", port);
     s.setSoTimeout(10_000);
     StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
@@ -91,12 +91,12 @@ final class RawWebSocket implements AutoCloseable {
     }
   }
 
-  void sendText(String text) throws IOException {
+  public void sendText(String text) throws IOException {
     sendFrame(0x81, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Sends one masked frame; {@code firstByte} holds FIN, RSV1-3 and the opcode. */
-  void sendFrame(int firstByte, byte[] payload) throws IOException {
+  public void sendFrame(int firstByte, byte[] payload) throws IOException {
     ByteArrayOutputStream f = new ByteArrayOutputStream();
     f.write(firstByte);
     if (payload.length < 126) {
@@ -124,7 +124,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** The next frame, or null if the connection ended (EOF or reset) or nothing came in {@code timeout}. */
-  Frame read(Duration timeout) throws IOException {
+  public Frame read(Duration timeout) throws IOException {
     socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
     try {
       int b0 = in.read();
@@ -148,7 +148,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Reads until a close frame and returns its code; -1 if the connection ended without one (1006). */
-  int awaitClose(Duration timeout) throws IOException {
+  public int awaitClose(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       Frame f = read(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
@@ -163,7 +163,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Reads text frames until one contains {@code needle}. */
-  String awaitText(String needle, Duration timeout) throws IOException {
+  public String awaitText(String needle, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       Frame f = read(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
