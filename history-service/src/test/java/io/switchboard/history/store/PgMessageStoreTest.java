@@ -13,12 +13,12 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The PostgreSQL store keeps the whole {@link MessageStoreContract}, against the real server on
+ * The PostgreSQL store keeps the whole {@link MessageStoreContract} (and {@link JsonTextStoreContract}), against the real server on
  * 127.0.0.1:5432 (database {@code test}, override with SWITCHBOARD_TEST_PG_*). Each test gets its
  * own schema, dropped afterwards. CI sets SWITCHBOARD_REQUIRE_POSTGRES=1 so that a missing server
  * fails instead of skipping.
  */
-class PgMessageStoreTest extends MessageStoreContract {
+class PgMessageStoreTest extends JsonTextStoreContract {
 
   private final Vertx vertx = Vertx.vertx();
   private final PgOptions options = new PgOptions(

@@ -20,8 +20,11 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The embedded store keeps the whole {@link MessageStoreContract}, across a reopen too. */
-class SqliteMessageStoreTest extends MessageStoreContract {
+/**
+ * The embedded store keeps the whole {@link MessageStoreContract} (and {@link JsonTextStoreContract}),
+ * across a reopen too.
+ */
+class SqliteMessageStoreTest extends JsonTextStoreContract {
 
   @TempDir
   Path dir;
