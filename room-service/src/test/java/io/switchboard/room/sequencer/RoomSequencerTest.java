@@ -66,6 +66,8 @@ class RoomSequencerTest {
     assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
     assertThat(checking.ackedBeforeCommit.get()).as("acks that arrived before the commit").isZero();
     assertThat(store.state(ROOM).await().top()).isEqualTo(100);
+    // The last batch is fanned out just after its acks complete, on the loop thread.
+    awaitUntil(() -> fanOut.seqsFor("gw-1/0").size() >= 100);
     assertThat(fanOut.seqsFor("gw-1/0")).containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
   }
 
