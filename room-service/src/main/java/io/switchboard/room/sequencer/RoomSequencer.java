@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * <p>The store fences stale owners: an append whose first seq does not continue the room is
  * refused with a conflict carrying the real top, and the sequencer continues from there. When a
  * store call fails with an unknown outcome, the batch is retried after reloading the room's state;
- * messages that did commit come back as duplicates with their seqs.
+ * messages that did commit come back as duplicates with their seqs. Retries are bounded: a send
+ * not committed by its deadline ({@link SequencerOptions#sendDeadline()}) fails as unavailable.
  *
  * <p>A bad message fails alone. When the store refuses a batch for good ({@link AppendFailure}),
  * nothing of it was written; the sequencer splits it in halves and appends each on its own,
@@ -120,7 +121,7 @@ public final class RoomSequencer {
     if (queue.size() >= options.maxPending()) {
       return Future.failedFuture(BusError.OVERLOADED.exception("room " + room + " has too many pending sends"));
     }
-    Pending p = new Pending(draft, Promise.promise());
+    Pending p = new Pending(draft, Promise.promise(), lastActivity + options.sendDeadline().toMillis());
     queue.addLast(p);
     pendingByKey.put(key, p);
     pump();
@@ -222,6 +223,7 @@ public final class RoomSequencer {
     if (inFlight || retryScheduled) {
       return;
     }
+    expireOverdue();
     if (queue.isEmpty()) {
       return;
     }
@@ -425,6 +427,33 @@ public final class RoomSequencer {
   }
 
   /**
+   * Fails the queued sends whose deadline has passed with the temporary {@code UNAVAILABLE} and
+   * drops them, so that a store outage is never retried forever and the queue drains. This is safe
+   * even for a send whose earlier append has an unknown outcome (it may be durable): its client
+   * retries with the same clientMsgId, and the store deduplicates by (sender, clientMsgId), so the
+   * retry gets the seq the message already has, or commits it now. Nothing is acknowledged that
+   * is not committed. The queue is in deadline order (sends join at the back with the same time
+   * limit and return to the front in order), so only its head needs checking.
+   */
+  private void expireOverdue() {
+    long now = clock.getAsLong();
+    int expired = 0;
+    while (!queue.isEmpty() && queue.peekFirst().deadline <= now) {
+      Pending p = queue.pollFirst();
+      pendingByKey.remove(p.draft.dedupeKey());
+      p.promise.tryFail(BusError.UNAVAILABLE.exception("room " + room + ": history did not commit the message in time"));
+      expired++;
+    }
+    if (expired > 0) {
+      long suppressed = logLimiter.acquire("sends-expired");
+      if (suppressed != LogLimiter.DENIED) {
+        log.atWarn().addKeyValue("room", room).addKeyValue("expired", expired).addKeyValue("suppressed", suppressed)
+            .log("sends not committed within {} failed as unavailable", options.sendDeadline());
+      }
+    }
+  }
+
+  /**
    * Logs the first failure of a streak; the retries that follow are logged at DEBUG until the
    * history service answers again. A failure of the event bus or one the history service
    * reported (time-out, no handlers, unavailable) is expected in an outage: WARN, no stack trace.
@@ -441,7 +470,7 @@ public final class RoomSequencer {
     if (suppressed != LogLimiter.DENIED) {
       log.atLevel(expected ? Level.WARN : Level.ERROR).addKeyValue("room", room).addKeyValue("suppressed", suppressed)
           .setCause(expected ? null : cause)
-          .log("{} failed, outcome unknown; will reload and retry: {}", what, cause.toString());
+          .log("{} failed, outcome unknown; will reload and retry until the sends' deadline: {}", what, cause.toString());
     }
   }
 
@@ -485,15 +514,18 @@ public final class RoomSequencer {
   private static final class Pending {
     final StoredMessage draft;
     final Promise<Long> promise;
+    /** Clock time after which the send is failed as unavailable instead of being retried. */
+    final long deadline;
     /**
      * 0 normally. While the send is being isolated from a batch the store refused, the most
      * messages it may be appended with; it only shrinks, so isolation ends.
      */
     int isolationBatch;
 
-    Pending(StoredMessage draft, Promise<Long> promise) {
+    Pending(StoredMessage draft, Promise<Long> promise, long deadline) {
       this.draft = draft;
       this.promise = promise;
+      this.deadline = deadline;
     }
   }
 }

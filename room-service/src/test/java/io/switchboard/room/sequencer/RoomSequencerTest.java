@@ -36,7 +36,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -47,6 +49,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RoomSequencerTest {
 
   private static final String ROOM = "lobby";
+  private static final Duration DEADLINE = Duration.ofSeconds(10);
 
   private Vertx vertx;
   private Context loop;
@@ -245,10 +248,51 @@ class RoomSequencerTest {
   }
 
   @Test
+  void anOutageThatOutlastsTheDeadlineFailsQueuedSendsAsUnavailableAndTheRoomServesTheNextSendOnceTheStoreIsBack()
+      throws Exception {
+    AtomicLong now = new AtomicLong(1_000_000);
+    OutageStore outage = new OutageStore(store);
+    RoomSequencer room = sequencer(outage, options(8, 100), now::get);
+    outage.down = true;
+    List<Future<Long>> sends = sendInOneTurnWithoutWaiting(room, "m1", "m2");
+    awaitUntil(() -> outage.failedAppends.get() >= 3);
+    assertThat(sends).as("retried, not failed, before the deadline").noneMatch(Future::isComplete);
+
+    now.addAndGet(DEADLINE.toMillis());
+    awaitUntil(() -> sends.stream().allMatch(Future::isComplete));
+    outage.down = false;
+    long next = onLoop(() -> room.send("alice", "m3", 3));
+    long retried = onLoop(() -> room.send("alice", "m1", 1));
+
+    assertThat(sends).allSatisfy(f -> assertThat(BusError.of(f.cause())).isEqualTo(BusError.UNAVAILABLE));
+    assertThat(next).as("nothing of the expired sends was written").isEqualTo(1L);
+    assertThat(retried).as("the client's retry of an expired send").isEqualTo(2L);
+  }
+
+  @Test
+  void anExpiredSendWhoseAppendDidCommitGetsItsOriginalSeqWhenTheClientRetries() throws Exception {
+    AtomicLong now = new AtomicLong(1_000_000);
+    LosesFirstReplyStore lossy = new LosesFirstReplyStore(store);
+    RoomSequencer room = sequencer(lossy, options(8, 100), now::get);
+    lossy.loseEveryReply = true;
+    Future<Long> send = sendInOneTurnWithoutWaiting(room, "m1").get(0);
+    awaitUntil(() -> lossy.lostReplies.get() >= 3);
+
+    now.addAndGet(DEADLINE.toMillis());
+    awaitUntil(send::isComplete);
+    lossy.loseEveryReply = false;
+    long retried = onLoop(() -> room.send("alice", "m1", 1));
+
+    assertThat(BusError.of(send.cause())).isEqualTo(BusError.UNAVAILABLE);
+    assertThat(retried).isEqualTo(1L);
+    assertThat(store.after(ROOM, 0, 10).await().messages()).extracting(StoredMessage::clientMsgId).containsExactly("m1");
+  }
+
+  @Test
   void sendsBeyondTheQueueLimitAreRefusedAsOverloaded() throws Exception {
     HangingStore hanging = new HangingStore(store);
     RoomSequencer room = sequencer(hanging, new SequencerOptions(1, 2, 100, Duration.ofMillis(10),
-        Duration.ofMillis(100), Duration.ofMinutes(1)));
+        Duration.ofMillis(100), Duration.ofMinutes(1), DEADLINE));
     Throwable refused = onLoop(() -> {
       room.send("u", "in-flight", 0);
       room.send("u", "queued-1", 1);
@@ -280,11 +324,16 @@ class RoomSequencerTest {
   // --- helpers -------------------------------------------------------------------------------
 
   private RoomSequencer sequencer(MessageStore s, SequencerOptions o) {
-    return new RoomSequencer(ROOM, s, fanOut, o, vertx, System::currentTimeMillis, LogLimiter.perMinute(10));
+    return sequencer(s, o, System::currentTimeMillis);
+  }
+
+  private RoomSequencer sequencer(MessageStore s, SequencerOptions o, LongSupplier clock) {
+    return new RoomSequencer(ROOM, s, fanOut, o, vertx, clock, LogLimiter.perMinute(10));
   }
 
   private static SequencerOptions options(int maxBatch, int maxPending) {
-    return new SequencerOptions(maxBatch, maxPending, 1000, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMinutes(1));
+    return new SequencerOptions(maxBatch, maxPending, 1000, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMinutes(1),
+        DEADLINE);
   }
 
   /** Sends messages from alice in one turn of the loop, so they share a batch, and waits until all are settled. */
@@ -408,9 +457,11 @@ class RoomSequencerTest {
 
   }
 
-  /** Commits the next append but reports a time-out, as a lost reply on the bus would. */
+  /** Commits appends but reports a time-out for the next one (or all), as a lost reply on the bus would. */
   private static final class LosesFirstReplyStore extends DelegatingStore {
     volatile boolean loseNextReply;
+    volatile boolean loseEveryReply;
+    final AtomicInteger lostReplies = new AtomicInteger();
 
     LosesFirstReplyStore(MessageStore delegate) {
       super(delegate);
@@ -419,8 +470,9 @@ class RoomSequencerTest {
     @Override
     public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
       Future<AppendResult> real = delegate.append(room, epoch, batch);
-      if (loseNextReply) {
+      if (loseNextReply || loseEveryReply) {
         loseNextReply = false;
+        lostReplies.incrementAndGet();
         return real.compose(r -> Future.failedFuture(new ReplyException(ReplyFailure.TIMEOUT, "lost")));
       }
       return real;
@@ -456,6 +508,25 @@ class RoomSequencerTest {
       Promise<AppendResult> appended = Promise.promise();
       vertx.runOnContext(v -> delegate.append(room, epoch, batch).onComplete(appended));
       return appended.future();
+    }
+  }
+
+  /** While down, fails every append as a lost request would: nothing written, outcome unknown. */
+  private static final class OutageStore extends DelegatingStore {
+    volatile boolean down;
+    final AtomicInteger failedAppends = new AtomicInteger();
+
+    OutageStore(MessageStore delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
+      if (down) {
+        failedAppends.incrementAndGet();
+        return Future.failedFuture(new ReplyException(ReplyFailure.TIMEOUT, "timed out"));
+      }
+      return delegate.append(room, epoch, batch);
     }
   }
 
