@@ -4,10 +4,9 @@ import io.switchboard.common.bus.Addresses;
 import io.switchboard.common.bus.BusError;
 import io.switchboard.common.history.AppendResult;
 import io.switchboard.common.history.EventBusMessageStore;
-import io.switchboard.common.history.HistoryPage;
+import io.switchboard.common.history.ForwardingMessageStore;
 import io.switchboard.common.history.InMemoryMessageStore;
 import io.switchboard.common.history.MessageStore;
-import io.switchboard.common.history.RetentionRule;
 import io.switchboard.common.history.RoomState;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.history.store.PgMessageStore;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,34 +94,17 @@ class HistoryVerticleTest {
   }
 
   /** A store whose rooms load but whose appends all fail the same way. */
-  private record AppendsFail(RuntimeException failure, InMemoryMessageStore rooms) implements MessageStore {
-    AppendsFail(RuntimeException failure) {
-      this(failure, new InMemoryMessageStore());
-    }
+  private static final class AppendsFail extends ForwardingMessageStore {
+    private final RuntimeException failure;
 
-    @Override
-    public Future<RoomState> state(String room) {
-      return rooms.state(room);
+    AppendsFail(RuntimeException failure) {
+      super(new InMemoryMessageStore());
+      this.failure = failure;
     }
 
     @Override
     public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
       return Future.failedFuture(failure);
-    }
-
-    @Override
-    public Future<HistoryPage> after(String room, long afterSeq, int limit) {
-      return rooms.after(room, afterSeq, limit);
-    }
-
-    @Override
-    public Future<HistoryPage> before(String room, long beforeSeq, int limit) {
-      return rooms.before(room, beforeSeq, limit);
-    }
-
-    @Override
-    public Future<Long> applyRetention(RetentionRule rule, Collection<String> longerPrefixes, long nowMillis) {
-      return rooms.applyRetention(rule, longerPrefixes, nowMillis);
     }
   }
 

@@ -6,11 +6,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.switchboard.common.bus.BusError;
 import io.switchboard.common.history.AppendResult;
-import io.switchboard.common.history.HistoryPage;
+import io.switchboard.common.history.ForwardingMessageStore;
 import io.switchboard.common.history.InMemoryMessageStore;
 import io.switchboard.common.history.MessageStore;
-import io.switchboard.common.history.RetentionRule;
-import io.switchboard.common.history.RoomState;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.history.UnprocessableMessageException;
 import io.switchboard.common.log.LogLimiter;
@@ -399,42 +397,8 @@ class RoomSequencerTest {
     }
   }
 
-  /** A real store with one behaviour changed by each subclass. */
-  private abstract static class DelegatingStore implements MessageStore {
-    final MessageStore delegate;
-
-    DelegatingStore(MessageStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Future<RoomState> state(String room) {
-      return delegate.state(room);
-    }
-
-    @Override
-    public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
-      return delegate.append(room, epoch, batch);
-    }
-
-    @Override
-    public Future<HistoryPage> after(String room, long afterSeq, int limit) {
-      return delegate.after(room, afterSeq, limit);
-    }
-
-    @Override
-    public Future<HistoryPage> before(String room, long beforeSeq, int limit) {
-      return delegate.before(room, beforeSeq, limit);
-    }
-
-    @Override
-    public Future<Long> applyRetention(RetentionRule rule, Collection<String> longerPrefixes, long nowMillis) {
-      return delegate.applyRetention(rule, longerPrefixes, nowMillis);
-    }
-  }
-
   /** Delegates to a real store and counts acks that would precede their commit. */
-  private final class CommitCheckingStore extends DelegatingStore {
+  private final class CommitCheckingStore extends ForwardingMessageStore {
     final AtomicInteger ackedBeforeCommit = new AtomicInteger();
 
     CommitCheckingStore(MessageStore delegate) {
@@ -458,7 +422,7 @@ class RoomSequencerTest {
   }
 
   /** Commits appends but reports a time-out for the next one (or all), as a lost reply on the bus would. */
-  private static final class LosesFirstReplyStore extends DelegatingStore {
+  private static final class LosesFirstReplyStore extends ForwardingMessageStore {
     volatile boolean loseNextReply;
     volatile boolean loseEveryReply;
     final AtomicInteger lostReplies = new AtomicInteger();
@@ -484,7 +448,7 @@ class RoomSequencerTest {
    * given prefix. Appends the others on a later turn of the loop, so that sends queue up meanwhile
    * and the next append is a batch.
    */
-  private final class RefusingStore extends DelegatingStore {
+  private final class RefusingStore extends ForwardingMessageStore {
     final String poison;
     final Function<List<StoredMessage>, Future<AppendResult>> refusal;
     final List<List<String>> refused = new CopyOnWriteArrayList<>();
@@ -512,7 +476,7 @@ class RoomSequencerTest {
   }
 
   /** While down, fails every append as a lost request would: nothing written, outcome unknown. */
-  private static final class OutageStore extends DelegatingStore {
+  private static final class OutageStore extends ForwardingMessageStore {
     volatile boolean down;
     final AtomicInteger failedAppends = new AtomicInteger();
 
@@ -531,7 +495,7 @@ class RoomSequencerTest {
   }
 
   /** Holds every append until released. */
-  private static final class HangingStore extends DelegatingStore {
+  private static final class HangingStore extends ForwardingMessageStore {
     final List<Runnable> held = new ArrayList<>();
 
     HangingStore(MessageStore delegate) {
