@@ -6,6 +6,7 @@ import io.switchboard.common.bus.RoomProtocol;
 import io.switchboard.common.cluster.ClusterView;
 import io.switchboard.common.cluster.Role;
 import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.log.LogLimiter;
 import io.switchboard.common.shard.ShardMap;
 import io.switchboard.room.sequencer.EventBusFanOut;
 import io.switchboard.room.sequencer.RoomRegistry;
@@ -15,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -32,6 +34,7 @@ public final class RoomVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(RoomVerticle.class);
   private static final long EVICTION_PERIOD_MS = 60_000;
+  private static final LogLimiter LOG_LIMITER = LogLimiter.perMinute(10);
 
   private final ClusterView cluster;
   private final MessageStore store;
@@ -70,13 +73,20 @@ public final class RoomVerticle extends VerticleBase {
   }
 
   private void handle(Message<JsonObject> msg) {
-    JsonObject req = msg.body();
+    JsonObject req;
+    try {
+      req = msg.body();
+    } catch (DecodeException e) {
+      // Decoded lazily from the wire, on first access.
+      msg.fail(BusError.BAD_REQUEST.code(), "the request is not valid JSON");
+      return;
+    }
     String op = msg.headers().get(Addresses.OP);
     if (req != null && Addresses.RoomOps.SEND_BATCH.equals(op)) {
       sendBatch(msg, req);
       return;
     }
-    String room = req == null ? null : req.getString("room");
+    String room = req == null || !(req.getValue("room") instanceof String r) ? null : r;
     if (room == null || op == null) {
       msg.fail(BusError.BAD_REQUEST.code(), "op header and room are required");
       return;
@@ -93,28 +103,26 @@ public final class RoomVerticle extends VerticleBase {
     }
   }
 
-  private Future<Long> send(JsonObject req) {
+  /** A malformed send fails alone with {@code BAD_REQUEST}; the others of its batch go on. */
+  private Future<Long> send(Object json) {
+    SendRequest send;
     try {
-      return registry.send(req.getString("room"), req.getString("sender"), req.getString("clientMsgId"),
-          req.getValue("body"));
-    } catch (NullPointerException | ClassCastException e) {
+      send = SendRequest.decode(json);
+    } catch (IllegalArgumentException e) {
       return Future.failedFuture(BusError.BAD_REQUEST.exception("malformed send: " + e.getMessage()));
     }
+    return registry.send(send.room(), send.sender(), send.clientMsgId(), send.body());
   }
 
   /** Sequences each send in order, then answers them all in one reply: one result per send. */
   private void sendBatch(Message<JsonObject> msg, JsonObject req) {
-    JsonArray sends = req.getJsonArray("sends");
-    if (sends == null) {
-      msg.fail(BusError.BAD_REQUEST.code(), "sends is required");
+    if (!(req.getValue("sends") instanceof JsonArray sends)) {
+      msg.fail(BusError.BAD_REQUEST.code(), "sends must be an array");
       return;
     }
     List<Future<Long>> seqs = new ArrayList<>(sends.size());
     for (int i = 0; i < sends.size(); i++) {
-      JsonObject send = sends.getJsonObject(i);
-      seqs.add(send.getString("room") == null
-          ? Future.failedFuture(BusError.BAD_REQUEST.exception("room is required"))
-          : send(send));
+      seqs.add(send(sends.getValue(i)));
     }
     Future.join(seqs).onComplete(done -> msg.reply(RoomProtocol.sendBatchReply(seqs.stream()
         .map(seq -> seq.succeeded() ? RoomProtocol.sendReply(seq.result()) : failed(seq.cause()))
@@ -125,7 +133,7 @@ public final class RoomVerticle extends VerticleBase {
     if (cause instanceof ReplyException re) {
       return RoomProtocol.sendFailed(re.failureCode(), re.getMessage());
     }
-    log.atError().setCause(cause).log("room request failed");
+    logUnexpected(cause);
     return RoomProtocol.sendFailed(BusError.INTERNAL.code(), String.valueOf(cause.getMessage()));
   }
 
@@ -134,9 +142,17 @@ public final class RoomVerticle extends VerticleBase {
       if (cause instanceof ReplyException re) {
         msg.fail(re.failureCode(), re.getMessage());
       } else {
-        log.atError().setCause(cause).log("room request failed");
+        logUnexpected(cause);
         msg.fail(BusError.INTERNAL.code(), String.valueOf(cause.getMessage()));
       }
     });
+  }
+
+  /** A failure that is none of ours is a bug: its stack trace is kept, but not for every request. */
+  private static void logUnexpected(Throwable cause) {
+    long suppressed = LOG_LIMITER.acquire("request-failed");
+    if (suppressed != LogLimiter.DENIED) {
+      log.atError().addKeyValue("suppressed", suppressed).setCause(cause).log("room request failed");
+    }
   }
 }

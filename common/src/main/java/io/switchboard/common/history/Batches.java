@@ -23,6 +23,22 @@ public final class Batches {
     }
   }
 
+  /**
+   * Refuses a batch whose ids hold a NUL character (U+0000). PostgreSQL's TEXT cannot store it
+   * (SQLSTATE 22021) and the dedupe key uses it as its separator, so every store refuses it alike:
+   * a message one store takes, every store takes.
+   *
+   * @throws UnprocessableMessageException naming the offending message's position in the batch
+   */
+  public static void requireStorableIds(List<StoredMessage> batch) {
+    for (int i = 0; i < batch.size(); i++) {
+      StoredMessage m = batch.get(i);
+      if (m.sender().indexOf('\u0000') >= 0 || m.clientMsgId().indexOf('\u0000') >= 0) {
+        throw new UnprocessableMessageException("message " + i + " of the batch has a NUL character in its sender or clientMsgId");
+      }
+    }
+  }
+
   /** A fresh epoch: names a new history lineage of a room. */
   public static String newEpoch() {
     return UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -29,8 +30,15 @@ public final class EventBusMessageStore implements MessageStore {
 
   @Override
   public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
-    return request(Addresses.HISTORY_APPEND, HistoryProtocol.appendRequest(room, epoch, batch))
-        .map(HistoryProtocol::decodeAppendResult);
+    Future<JsonObject> reply;
+    try {
+      // A clustered event bus encodes the request while sending it: a body nested deeper than the
+      // JSON codec allows fails here, before anything leaves this process.
+      reply = request(Addresses.HISTORY_APPEND, HistoryProtocol.appendRequest(room, epoch, batch));
+    } catch (EncodeException e) {
+      return Future.failedFuture(new UnprocessableMessageException("the append request cannot be encoded", e));
+    }
+    return reply.map(HistoryProtocol::decodeAppendResult);
   }
 
   @Override

@@ -27,6 +27,46 @@ public final class HistoryProtocol {
     return new JsonObject().put("room", room).put("epoch", epoch).put("messages", messages);
   }
 
+  /** An append request as the history service receives it. */
+  public record AppendRequest(String room, String epoch, List<StoredMessage> messages) {
+  }
+
+  /**
+   * Reads an {@link #appendRequest}, checking every field it needs instead of failing somewhere
+   * inside the store.
+   *
+   * @throws IllegalArgumentException naming the first missing or mistyped field
+   */
+  public static AppendRequest decodeAppendRequest(JsonObject json) {
+    String room = requireString(json, "room", "");
+    String epoch = requireString(json, "epoch", "");
+    if (!(json.getValue("messages") instanceof JsonArray array) || array.isEmpty()) {
+      throw new IllegalArgumentException("messages must be a non-empty array");
+    }
+    List<StoredMessage> batch = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      String where = "messages[" + i + "].";
+      if (!(array.getValue(i) instanceof JsonObject m)) {
+        throw new IllegalArgumentException("messages[" + i + "] must be an object");
+      }
+      requireString(m, "room", where);
+      requireString(m, "sender", where);
+      requireString(m, "clientMsgId", where);
+      if (!(m.getValue("seq") instanceof Number) || m.getValue("ts") != null && !(m.getValue("ts") instanceof Number)) {
+        throw new IllegalArgumentException(where + "seq and " + where + "ts must be numbers");
+      }
+      batch.add(StoredMessage.fromJson(m));
+    }
+    return new AppendRequest(room, epoch, batch);
+  }
+
+  private static String requireString(JsonObject json, String field, String where) {
+    if (!(json.getValue(field) instanceof String value)) {
+      throw new IllegalArgumentException(where + field + " must be a string");
+    }
+    return value;
+  }
+
   public static JsonObject pageRequest(String room, long afterSeq, int limit) {
     return new JsonObject().put("room", room).put("after", afterSeq).put("limit", limit);
   }

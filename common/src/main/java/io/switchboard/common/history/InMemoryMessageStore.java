@@ -26,6 +26,11 @@ public final class InMemoryMessageStore implements MessageStore {
   @Override
   public synchronized Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
     Batches.requireContiguous(room, batch);
+    try {
+      Batches.requireStorableIds(batch);
+    } catch (UnprocessableMessageException e) {
+      return Future.failedFuture(e);
+    }
     Room r = room(room);
     if (!r.epoch.equals(epoch) || batch.get(0).seq() != r.top + 1) {
       return Future.succeededFuture(new AppendResult.Conflict(r.top, r.epoch));

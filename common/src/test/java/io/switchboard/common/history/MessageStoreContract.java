@@ -1,5 +1,6 @@
 package io.switchboard.common.history;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Assumptions;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The rules every {@link MessageStore} keeps. Each implementation gets a subclass that supplies a
@@ -106,6 +108,21 @@ public abstract class MessageStoreContract {
         msg(3, "alice", "new"), msg(4, "alice", "b"))).await();
     assertThat(result).isEqualTo(new AppendResult.Duplicates(Map.of(1, 2L), 2, epoch));
     assertThat(store.state(room).await().top()).isEqualTo(2);
+  }
+
+  @Test
+  void aBatchWithANulCharacterInAnIdIsRefusedAsUnprocessableAndWritesNothing() {
+    String epoch = store.state(room).await().epoch();
+    store.append(room, epoch, batch(1, "alice", "a")).await();
+
+    Future<AppendResult> nulInId = store.append(room, epoch, List.of(msg(2, "alice", "b"), msg(3, "alice", "c\u0000d")));
+    Future<AppendResult> nulInSender = store.append(room, epoch, List.of(msg(2, "mal\u0000lory", "b")));
+
+    assertThatThrownBy(nulInId::await).isInstanceOf(UnprocessableMessageException.class);
+    assertThatThrownBy(nulInSender::await).isInstanceOf(UnprocessableMessageException.class);
+    assertThat(store.after(room, 0, 10).await().messages()).extracting(StoredMessage::clientMsgId).containsExactly("a");
+    assertThat(store.append(room, epoch, batch(2, "alice", "b", "c")).await())
+        .as("the room takes the next batch at the same seq").isEqualTo(new AppendResult.Appended(3, epoch));
   }
 
   @Test

@@ -7,11 +7,13 @@ import io.switchboard.common.history.MessageStore;
 import io.switchboard.common.history.RetentionRule;
 import io.switchboard.common.history.RoomState;
 import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.history.UnprocessableMessageException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -78,7 +80,8 @@ public final class PgMessageStore implements MessageStore {
         .map(rs -> {
           Row r = rs.iterator().next();
           return new RoomState(r.getLong("top_seq"), r.getString("epoch"));
-        });
+        })
+        .recover(PgMessageStore::refusedData);
   }
 
   /** Inserts the room with a new epoch unless it exists; returns its row either way. */
@@ -107,7 +110,21 @@ public final class PgMessageStore implements MessageStore {
         .recover(e -> e instanceof DuplicateKeys
             ? pool.withConnection(conn -> findDuplicates(conn, room, batch)).map(dups -> Duplicates.nonEmpty(dups, room))
                 .compose(dups -> state(room).map(st -> new AppendResult.Duplicates(dups, st.top(), st.epoch())))
-            : Future.failedFuture(e));
+            : refusedData(e));
+  }
+
+  /**
+   * PostgreSQL refuses data it can never store with a data exception (SQLSTATE class 22), such as
+   * a NUL character in TEXT (22021). The transaction rolled back, and the same data will fail the
+   * same way, so it is reported as {@link UnprocessableMessageException}; anything else is passed
+   * on unchanged and leaves the outcome unknown.
+   */
+  static <T> Future<T> refusedData(Throwable failure) {
+    if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+      return Future.failedFuture(new UnprocessableMessageException(
+          "PostgreSQL refused the data (SQLSTATE " + pg.getSqlState() + "): " + pg.getErrorMessage(), pg));
+    }
+    return Future.failedFuture(failure);
   }
 
   /** Thrown inside an append's transaction when a dedupe key already exists: rolls the append back. */
@@ -197,7 +214,7 @@ public final class PgMessageStore implements MessageStore {
       }
       return Future.succeededFuture(new HistoryPage(out, first.getLong("top_seq"), first.getString("epoch"),
           first.getLong("first_seq")));
-    });
+    }).recover(PgMessageStore::refusedData);
   }
 
   @Override

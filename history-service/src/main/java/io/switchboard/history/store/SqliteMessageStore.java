@@ -7,6 +7,7 @@ import io.switchboard.common.history.MessageStore;
 import io.switchboard.common.history.RetentionRule;
 import io.switchboard.common.history.RoomState;
 import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.history.UnprocessableMessageException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -153,7 +154,7 @@ public final class SqliteMessageStore implements MessageStore {
     writer.executeBlocking(() -> commitGroup(group)).onComplete(ar -> {
       for (int i = 0; i < group.size(); i++) {
         if (ar.succeeded()) {
-          group.get(i).promise.complete(ar.result().get(i));
+          ar.result().get(i).onComplete(group.get(i).promise);
         } else {
           group.get(i).promise.fail(ar.cause());
         }
@@ -162,11 +163,20 @@ public final class SqliteMessageStore implements MessageStore {
     });
   }
 
-  private List<AppendResult> commitGroup(List<PendingAppend> group) throws SQLException {
-    List<AppendResult> results = new ArrayList<>(group.size());
+  /**
+   * Applies every append of the group in one transaction and commits it. An append the store
+   * refuses ({@link UnprocessableMessageException}) has written nothing and fails alone: the
+   * others in the group still commit. Any other failure rolls the whole group back.
+   */
+  private List<Future<AppendResult>> commitGroup(List<PendingAppend> group) throws SQLException {
+    List<Future<AppendResult>> results = new ArrayList<>(group.size());
     try {
       for (PendingAppend p : group) {
-        results.add(applyAppend(p));
+        try {
+          results.add(Future.succeededFuture(applyAppend(p)));
+        } catch (UnprocessableMessageException e) {
+          results.add(Future.failedFuture(e));
+        }
       }
       writeConnection.commit();
       return results;
@@ -184,6 +194,12 @@ public final class SqliteMessageStore implements MessageStore {
    * looked up.
    */
   private AppendResult applyAppend(PendingAppend p) throws SQLException {
+    // What the store can never hold is refused before anything is written.
+    Batches.requireStorableIds(p.batch);
+    String[] bodies = new String[p.batch.size()];
+    for (int i = 0; i < bodies.length; i++) {
+      bodies[i] = BodyCodec.encode(p.batch.get(i).body());
+    }
     RoomRow row = ensureRoom(writeConnection, p.room);
     if (!row.epoch.equals(p.epoch) || p.batch.get(0).seq() != row.top + 1) {
       return new AppendResult.Conflict(row.top, row.epoch);
@@ -191,23 +207,28 @@ public final class SqliteMessageStore implements MessageStore {
     Savepoint savepoint = writeConnection.setSavepoint();
     try {
       PreparedStatement insert = statements.insert();
-      for (StoredMessage m : p.batch) {
+      for (int i = 0; i < bodies.length; i++) {
+        StoredMessage m = p.batch.get(i);
         insert.setString(1, p.room);
         insert.setLong(2, m.seq());
         insert.setString(3, m.sender());
         insert.setString(4, m.clientMsgId());
-        insert.setString(5, BodyCodec.encode(m.body()));
+        insert.setString(5, bodies[i]);
         insert.setLong(6, m.ts());
         insert.addBatch();
       }
       insert.executeBatch();
     } catch (SQLException e) {
       // Extended result codes keep the primary code in the low byte.
-      if ((e.getErrorCode() & 0xff) != SQLiteErrorCode.SQLITE_CONSTRAINT.code) {
+      int code = e.getErrorCode() & 0xff;
+      if (code != SQLiteErrorCode.SQLITE_CONSTRAINT.code && code != SQLiteErrorCode.SQLITE_TOOBIG.code) {
         throw e;
       }
       statements.insert().clearBatch();
       writeConnection.rollback(savepoint);
+      if (code == SQLiteErrorCode.SQLITE_TOOBIG.code) {
+        throw new UnprocessableMessageException("a message is larger than SQLite can store", e);
+      }
       return new AppendResult.Duplicates(Duplicates.nonEmpty(existingSeqs(p), p.room), row.top, row.epoch);
     }
     long top = p.batch.get(p.batch.size() - 1).seq();

@@ -5,11 +5,14 @@ import io.switchboard.common.history.AppendResult;
 import io.switchboard.common.history.MessageStore;
 import io.switchboard.common.history.RoomState;
 import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.log.LogLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,13 +35,21 @@ import java.util.function.Supplier;
  * <p>The store fences stale owners: an append whose first seq does not continue the room is
  * refused with a conflict carrying the real top, and the sequencer continues from there. When a
  * store call fails with an unknown outcome, the batch is retried after reloading the room's state;
- * messages that did commit come back as duplicates with their seqs.
+ * messages that did commit come back as duplicates with their seqs. Retries are bounded: a send
+ * not committed by its deadline ({@link SequencerOptions#sendDeadline()}) fails as unavailable.
+ *
+ * <p>A bad message fails alone. When the store refuses a batch for good ({@link AppendFailure}),
+ * nothing of it was written; the sequencer splits it in halves and appends each on its own,
+ * splitting again whatever is refused again, until each message at fault is alone. Only those fail,
+ * as unprocessable; the others commit in order with consecutive seqs.
  *
  * <p>Not thread-safe: used from the room-service verticle's event loop only.
  */
 public final class RoomSequencer {
 
   private static final Logger log = LoggerFactory.getLogger(RoomSequencer.class);
+  /** Shared by every room of the process: failures of many rooms at once must not flood the log. */
+  private static final LogLimiter PROCESS_LOG_LIMITER = LogLimiter.perMinute(10);
 
   private enum Phase { UNLOADED, LOADING, READY, CLOSED }
 
@@ -48,6 +59,7 @@ public final class RoomSequencer {
   private final SequencerOptions options;
   private final Vertx vertx;
   private final LongSupplier clock;
+  private final LogLimiter logLimiter;
 
   private Phase phase = Phase.UNLOADED;
   private long top;
@@ -67,7 +79,14 @@ public final class RoomSequencer {
 
   public RoomSequencer(String room, MessageStore store, FanOut fanOut, SequencerOptions options, Vertx vertx,
                        LongSupplier clock) {
+    this(room, store, fanOut, options, vertx, clock, PROCESS_LOG_LIMITER);
+  }
+
+  /** @param logLimiter caps the lines failures write to the log; share one across rooms */
+  public RoomSequencer(String room, MessageStore store, FanOut fanOut, SequencerOptions options, Vertx vertx,
+                       LongSupplier clock, LogLimiter logLimiter) {
     this.room = room;
+    this.logLimiter = logLimiter;
     this.store = store;
     this.fanOut = fanOut;
     this.options = options;
@@ -102,7 +121,7 @@ public final class RoomSequencer {
     if (queue.size() >= options.maxPending()) {
       return Future.failedFuture(BusError.OVERLOADED.exception("room " + room + " has too many pending sends"));
     }
-    Pending p = new Pending(draft, Promise.promise());
+    Pending p = new Pending(draft, Promise.promise(), lastActivity + options.sendDeadline().toMillis());
     queue.addLast(p);
     pendingByKey.put(key, p);
     pump();
@@ -173,7 +192,8 @@ public final class RoomSequencer {
       }
       if (ar.failed()) {
         phase = Phase.UNLOADED;
-        log.atWarn().addKeyValue("room", room).log("loading room state failed: {}", ar.cause().toString());
+        consecutiveFailures++;
+        logStoreFailure("loading room state", ar.cause());
         loadWaiters.forEach(w -> w.tryFail(BusError.UNAVAILABLE.exception("history unavailable")));
         loadWaiters.clear();
         retryLater();
@@ -200,36 +220,78 @@ public final class RoomSequencer {
   }
 
   private void pump() {
-    if (inFlight || retryScheduled || queue.isEmpty()) {
+    if (inFlight || retryScheduled) {
+      return;
+    }
+    expireOverdue();
+    if (queue.isEmpty()) {
       return;
     }
     if (phase != Phase.READY) {
       load();
       return;
     }
-    int n = Math.min(options.maxBatch(), queue.size());
-    List<Pending> batch = new ArrayList<>(n);
-    List<StoredMessage> messages = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Pending p = queue.pollFirst();
-      batch.add(p);
-      messages.add(p.draft.withSeq(top + 1 + i));
+    List<Pending> batch = nextBatch();
+    List<StoredMessage> messages = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      messages.add(batch.get(i).draft.withSeq(top + 1 + i));
+    }
+    Future<AppendResult> append;
+    try {
+      append = store.append(room, epoch, messages);
+    } catch (RuntimeException | StackOverflowError e) {
+      // Nothing was sent: the store, or the event bus encoding the request, refused it outright.
+      onRefused(batch, e, AppendFailure.of(e, true));
+      return;
     }
     inFlight = true;
-    guarded(() -> store.append(room, epoch, messages)).onComplete(ar -> {
+    append.onComplete(ar -> {
       inFlight = false;
       if (ar.succeeded()) {
         onAppendResult(batch, messages, ar.result());
+        pump();
+        return;
+      }
+      AppendFailure failure = AppendFailure.of(ar.cause(), false);
+      if (failure.permanent()) {
+        onRefused(batch, ar.cause(), failure);
       } else {
         onAppendFailure(batch, ar.cause());
       }
-      pump();
     });
   }
 
+  /**
+   * The sends at the head of the queue that go into the next append: up to {@code maxBatch}, or,
+   * while a refused batch is being isolated, only its sends and no more than their split size.
+   */
+  private List<Pending> nextBatch() {
+    boolean isolating = queue.peekFirst().isolationBatch > 0;
+    int limit = options.maxBatch();
+    List<Pending> batch = new ArrayList<>(Math.min(limit, queue.size()));
+    while (!queue.isEmpty()) {
+      Pending p = queue.peekFirst();
+      if ((p.isolationBatch > 0) != isolating) {
+        break;
+      }
+      if (isolating) {
+        limit = Math.min(limit, p.isolationBatch);
+      }
+      if (batch.size() >= limit) {
+        break;
+      }
+      batch.add(queue.pollFirst());
+    }
+    return batch;
+  }
+
   private void onAppendResult(List<Pending> batch, List<StoredMessage> messages, AppendResult result) {
-    if (result instanceof AppendResult.Appended appended) {
+    if (consecutiveFailures > 0) {
+      log.atInfo().addKeyValue("room", room).addKeyValue("failures", consecutiveFailures)
+          .log("history answers again");
       consecutiveFailures = 0;
+    }
+    if (result instanceof AppendResult.Appended appended) {
       adopt(appended.top(), appended.epoch());
       for (int i = 0; i < batch.size(); i++) {
         complete(batch.get(i), messages.get(i).seq());
@@ -258,10 +320,45 @@ public final class RoomSequencer {
     }
   }
 
+  /**
+   * The store will never take this batch as it is, and wrote none of it. A lone message is refused;
+   * a larger batch is split: its halves go back to the head of the queue, each to be appended on
+   * its own (a half refused again is split again). Every split at least halves the batch, so each
+   * message at fault ends up alone after about log2(maxBatch) appends, and the others commit in
+   * their order, gap-free.
+   */
+  private void onRefused(List<Pending> batch, Throwable cause, AppendFailure failure) {
+    if (batch.size() == 1) {
+      refuse(batch.get(0), cause, failure);
+    } else {
+      int half = (batch.size() + 1) / 2;
+      log.atDebug().addKeyValue("room", room).addKeyValue("seq", top + 1).addKeyValue("batch", batch.size())
+          .log("append refused; isolating the message at fault in halves of {}: {}", half, cause.toString());
+      batch.forEach(p -> p.isolationBatch = half);
+      requeueFront(batch);
+    }
+    // Next on a later turn of the loop: a store that refuses synchronously must not make the
+    // sequencer recurse once per split.
+    vertx.runOnContext(v -> pump());
+  }
+
+  /** Fails one message for good: its sender gets the non-temporary {@code UNPROCESSABLE}. */
+  private void refuse(Pending p, Throwable cause, AppendFailure failure) {
+    pendingByKey.remove(p.draft.dedupeKey());
+    boolean messageAtFault = failure == AppendFailure.REFUSED;
+    long suppressed = logLimiter.acquire(messageAtFault ? "message-refused" : "store-threw");
+    if (suppressed != LogLimiter.DENIED) {
+      log.atLevel(messageAtFault ? Level.WARN : Level.ERROR).addKeyValue("room", room)
+          .addKeyValue("user", printable(p.draft.sender())).addKeyValue("suppressed", suppressed)
+          .setCause(messageAtFault ? null : cause)
+          .log("message failed alone as unprocessable: {}", printable(cause.toString()));
+    }
+    p.promise.tryFail(BusError.UNPROCESSABLE.exception("room " + room + ": this message cannot be stored as sent"));
+  }
+
   private void onAppendFailure(List<Pending> batch, Throwable cause) {
     consecutiveFailures++;
-    log.atWarn().addKeyValue("room", room).addKeyValue("batch", batch.size())
-        .log("append outcome unknown, will reload and retry: {}", cause.toString());
+    logStoreFailure("append of " + batch.size() + " messages", cause);
     if (phase == Phase.CLOSED) {
       batch.forEach(p -> {
         pendingByKey.remove(p.draft.dedupeKey());
@@ -329,6 +426,68 @@ public final class RoomSequencer {
             .log("catch-up fan-out failed; gateways will repair from history: {}", e.toString()));
   }
 
+  /**
+   * Fails the queued sends whose deadline has passed with the temporary {@code UNAVAILABLE} and
+   * drops them, so that a store outage is never retried forever and the queue drains. This is safe
+   * even for a send whose earlier append has an unknown outcome (it may be durable): its client
+   * retries with the same clientMsgId, and the store deduplicates by (sender, clientMsgId), so the
+   * retry gets the seq the message already has, or commits it now. Nothing is acknowledged that
+   * is not committed. The queue is in deadline order (sends join at the back with the same time
+   * limit and return to the front in order), so only its head needs checking.
+   */
+  private void expireOverdue() {
+    long now = clock.getAsLong();
+    int expired = 0;
+    while (!queue.isEmpty() && queue.peekFirst().deadline <= now) {
+      Pending p = queue.pollFirst();
+      pendingByKey.remove(p.draft.dedupeKey());
+      p.promise.tryFail(BusError.UNAVAILABLE.exception("room " + room + ": history did not commit the message in time"));
+      expired++;
+    }
+    if (expired > 0) {
+      long suppressed = logLimiter.acquire("sends-expired");
+      if (suppressed != LogLimiter.DENIED) {
+        log.atWarn().addKeyValue("room", room).addKeyValue("expired", expired).addKeyValue("suppressed", suppressed)
+            .log("sends not committed within {} failed as unavailable", options.sendDeadline());
+      }
+    }
+  }
+
+  /**
+   * Logs the first failure of a streak; the retries that follow are logged at DEBUG until the
+   * history service answers again. A failure of the event bus or one the history service
+   * reported (time-out, no handlers, unavailable) is expected in an outage: WARN, no stack trace.
+   * Anything else is unexpected: ERROR with its stack trace.
+   */
+  private void logStoreFailure(String what, Throwable cause) {
+    if (consecutiveFailures > 1) {
+      log.atDebug().addKeyValue("room", room).addKeyValue("failures", consecutiveFailures)
+          .log("{} failed again, will reload and retry: {}", what, cause.toString());
+      return;
+    }
+    boolean expected = cause instanceof ReplyException;
+    long suppressed = logLimiter.acquire(expected ? "history-unavailable" : "store-failure");
+    if (suppressed != LogLimiter.DENIED) {
+      log.atLevel(expected ? Level.WARN : Level.ERROR).addKeyValue("room", room).addKeyValue("suppressed", suppressed)
+          .setCause(expected ? null : cause)
+          .log("{} failed, outcome unknown; will reload and retry until the sends' deadline: {}", what, cause.toString());
+    }
+  }
+
+  /** Client-chosen text made safe for one log line: control characters escaped, length capped. */
+  private static String printable(String text) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), 200) + 8);
+    for (int i = 0; i < text.length() && out.length() < 200; i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.length() < 200 ? out.toString() : out.append("...").toString();
+  }
+
   private void retryLater() {
     if (retryScheduled) {
       return;
@@ -351,6 +510,22 @@ public final class RoomSequencer {
     }
   }
 
-  private record Pending(StoredMessage draft, Promise<Long> promise) {
+  /** A queued send. */
+  private static final class Pending {
+    final StoredMessage draft;
+    final Promise<Long> promise;
+    /** Clock time after which the send is failed as unavailable instead of being retried. */
+    final long deadline;
+    /**
+     * 0 normally. While the send is being isolated from a batch the store refused, the most
+     * messages it may be appended with; it only shrinks, so isolation ends.
+     */
+    int isolationBatch;
+
+    Pending(StoredMessage draft, Promise<Long> promise, long deadline) {
+      this.draft = draft;
+      this.promise = promise;
+      this.deadline = deadline;
+    }
   }
 }

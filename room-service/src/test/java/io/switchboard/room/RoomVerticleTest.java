@@ -1,0 +1,97 @@
+package io.switchboard.room;
+
+import io.switchboard.common.bus.Addresses;
+import io.switchboard.common.bus.BusError;
+import io.switchboard.common.bus.RoomProtocol;
+import io.switchboard.common.cluster.ClusterView;
+import io.switchboard.common.cluster.Role;
+import io.switchboard.common.history.InMemoryMessageStore;
+import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.shard.ShardMap;
+import io.switchboard.room.sequencer.SequencerOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The room service as a gateway sees it over the event bus: one owner of every room, over an in-memory store. */
+class RoomVerticleTest {
+
+  private static final String NODE = "room-1";
+
+  private final Vertx vertx = Vertx.vertx();
+  private final InMemoryMessageStore store = new InMemoryMessageStore();
+
+  @BeforeEach
+  void deploy() {
+    vertx.deployVerticle(new RoomVerticle(new SoleRoomNode(), store, new ShardMap(16), SequencerOptions.defaults()))
+        .await();
+  }
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  @Test
+  void inABatchOfSendsEachBadOneFailsAloneWithItsOwnCodeAndTheOthersAreSequenced() {
+    JsonArray results = sendBatch(
+        RoomProtocol.send("lobby", "alice", "m1", "hello"),
+        42,
+        RoomProtocol.send("not a room id!", "alice", "m2", "x"),
+        new JsonObject().put("room", "lobby").put("clientMsgId", "m3").put("body", "no sender"),
+        RoomProtocol.send("lobby", "alice", "nul\u0000id", "refused by every store"),
+        RoomProtocol.send("lobby", "alice", "m5", new JsonObject().put("text", "still fine")));
+
+    assertThat(results.stream().map(r -> (JsonObject) r)
+        .map(r -> r.containsKey("seq") ? "seq " + r.getLong("seq") : "failed " + r.getInteger("failureCode")))
+        .containsExactly("seq 1", "failed " + BusError.BAD_REQUEST.code(), "failed " + BusError.BAD_REQUEST.code(),
+            "failed " + BusError.BAD_REQUEST.code(), "failed " + BusError.UNPROCESSABLE.code(), "seq 2");
+    assertThat(store.after("lobby", 0, 10).await().messages()).extracting(StoredMessage::clientMsgId)
+        .containsExactly("m1", "m5");
+  }
+
+  @Test
+  void aSendBatchWithoutAnArrayOfSendsIsAnsweredBadRequest() {
+    Future<Message<Object>> reply = vertx.eventBus().request(Addresses.roomNode(NODE), new JsonObject().put("sends", "nope"),
+        new DeliveryOptions().addHeader(Addresses.OP, Addresses.RoomOps.SEND_BATCH));
+    assertThatThrownBy(reply::await).satisfies(e -> assertThat(BusError.of(e)).isEqualTo(BusError.BAD_REQUEST));
+  }
+
+  private JsonArray sendBatch(Object... sends) {
+    JsonObject request = new JsonObject().put("sends", new JsonArray(List.of(sends)));
+    Message<JsonObject> reply = vertx.eventBus().<JsonObject>request(Addresses.roomNode(NODE), request,
+        new DeliveryOptions().addHeader(Addresses.OP, Addresses.RoomOps.SEND_BATCH)).await();
+    return reply.body().getJsonArray("results");
+  }
+
+  /** A cluster of this one room-service node, with no gateway. */
+  private static final class SoleRoomNode implements ClusterView {
+    @Override
+    public String localNodeId() {
+      return NODE;
+    }
+
+    @Override
+    public SortedSet<String> members(Role role) {
+      return role == Role.ROOM ? new TreeSet<>(List.of(NODE)) : new TreeSet<>();
+    }
+
+    @Override
+    public Registration onChange(Runnable listener) {
+      return () -> { };
+    }
+  }
+}
