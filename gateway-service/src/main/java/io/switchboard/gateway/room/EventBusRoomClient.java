@@ -117,12 +117,13 @@ public final class EventBusRoomClient implements RoomClient {
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(Math.max(1, remaining))
         .addHeader(Addresses.OP, Addresses.RoomOps.SEND_BATCH);
     JsonObject body = RoomProtocol.sendBatch(sends.stream().map(PendingSend::request).toList());
-    breaker(owner).<JsonObject>execute(() -> vertx.eventBus().<JsonObject>request(Addresses.roomNode(owner), body, delivery)
+    breaker(owner).<JsonObject>execute(() -> request(owner, body, delivery)
             .map(Message::body)
-            .recover(e -> isRedirect(e) ? Future.succeededFuture(null) : Future.failedFuture(e)))
+            .recover(e -> isRedirect(e) || e instanceof Unencodable ? Future.succeededFuture(null) : Future.failedFuture(e)))
         .onSuccess(reply -> {
           if (reply == null) {
-            // The owner moved or is not listening yet: route each send again on its own.
+            // The owner moved or is not listening yet, or one of the sends cannot be encoded: route
+            // each send again on its own, so only an unencodable one fails.
             sends.forEach(this::sendAlone);
             return;
           }
@@ -182,11 +183,15 @@ public final class EventBusRoomClient implements RoomClient {
       return;
     }
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(remaining).addHeader(Addresses.OP, op);
-    breaker(owner).<Outcome>execute(() -> vertx.eventBus().<JsonObject>request(Addresses.roomNode(owner), body, delivery)
+    breaker(owner).<Outcome>execute(() -> request(owner, body, delivery)
             .map(Message::body).map(Outcome::ok)
-            .recover(e -> isRedirect(e) ? Future.succeededFuture(Outcome.moved(e)) : Future.failedFuture(e)))
+            .recover(e -> isRedirect(e) || e instanceof Unencodable ? Future.succeededFuture(Outcome.moved(e))
+                : Future.failedFuture(e)))
         .onSuccess(outcome -> {
-          if (outcome.redirect == null) {
+          if (outcome.redirect instanceof Unencodable) {
+            // The client's message, not the owner, is at fault: fail it alone, without tripping the breaker.
+            result.fail(BusError.UNPROCESSABLE.exception("the message cannot be encoded: " + outcome.redirect.getMessage()));
+          } else if (outcome.redirect == null) {
             result.complete(outcome.reply);
           } else {
             retryOrFail(room, op, body, deadline, attempt, result, outcome.redirect);
@@ -203,6 +208,26 @@ public final class EventBusRoomClient implements RoomClient {
       return;
     }
     vertx.setTimer(delay, id -> attempt(room, op, body, deadline, attempt + 1, result));
+  }
+
+  /**
+   * A request to {@code owner}. The clustered event bus encodes the body when it is sent, and
+   * throws if it cannot (for example, JSON nested deeper than the codec allows): that becomes a
+   * failed future, so one bad message cannot break the caller's loop.
+   */
+  private Future<Message<JsonObject>> request(String owner, JsonObject body, DeliveryOptions delivery) {
+    try {
+      return vertx.eventBus().request(Addresses.roomNode(owner), body, delivery);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new Unencodable(e));
+    }
+  }
+
+  /** A request the event bus could not encode. */
+  private static final class Unencodable extends RuntimeException {
+    Unencodable(RuntimeException cause) {
+      super(String.valueOf(cause.getMessage()), cause, false, false);
+    }
   }
 
   /** The owner moved, or the new owner has not bound its address yet: ask again, it is not a failure. */

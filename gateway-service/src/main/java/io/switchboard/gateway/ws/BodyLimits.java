@@ -18,9 +18,19 @@ import java.util.Map;
  */
 public record BodyLimits(int maxChars, int maxDepth, int maxStringChars) {
 
+  /**
+   * The deepest body the cluster can carry: the event bus and the stores wrap a body in a few
+   * levels of their own, and JSON codecs refuse to nest past 1,000 (history's before its own
+   * limit). Far below, so that no accepted body comes near.
+   */
+  public static final int MAX_DEPTH = 64;
+
   public BodyLimits {
     if (maxChars < 1 || maxDepth < 0 || maxStringChars < 1) {
       throw new ConfigException("gateway body limits must be positive");
+    }
+    if (maxDepth > MAX_DEPTH) {
+      throw new ConfigException("gateway.maxBodyDepth is at most " + MAX_DEPTH + ", was " + maxDepth);
     }
   }
 
