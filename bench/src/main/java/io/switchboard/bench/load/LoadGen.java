@@ -2,6 +2,7 @@ package io.switchboard.bench.load;
 
 import io.switchboard.bench.Args;
 import io.switchboard.bench.Replay;
+import io.switchboard.bench.Watchdog;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocketClient;
@@ -52,7 +53,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code slow}: 1% of subscribers stop reading; the others' latency before and after, the
  *       4001 disconnects, the servers' peak memory.</li>
  * </ol>
- * {@code smoke} is a few seconds with small numbers, run by the test suite.
+ * {@code smoke} is a few seconds with small numbers, run by the test suite. {@code steady} is one
+ * room at a fixed rate (the compression comparison of bench/run-security-bench.sh). Clients offer
+ * {@code permessage-deflate} as browsers do, unless {@code --offer-deflate false}.
  */
 public final class LoadGen {
 
@@ -91,17 +94,7 @@ public final class LoadGen {
   public static void main(String[] argv) throws Exception {
     Args args = new Args(argv);
     int maxSeconds = args.integer("max-seconds", 900);
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(maxSeconds * 1000L);
-        log.error("run exceeded --max-seconds {}; stopping", maxSeconds);
-        Runtime.getRuntime().halt(3);
-      } catch (InterruptedException done) {
-        // finished in time
-      }
-    }, "loadgen-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    Thread watchdog = Watchdog.start(maxSeconds);
     LoadGen gen = new LoadGen(args);
     try {
       switch (args.string("scenario", "smoke")) {
@@ -115,7 +108,9 @@ public final class LoadGen {
         case "idle" -> gen.idle();
         case "hold" -> gen.hold(maxSeconds);
         case "slow" -> gen.slow();
-        default -> throw new IllegalArgumentException("--scenario smoke|warmup|fanout|rooms|cross|storm|replay|idle|hold|slow");
+        case "steady" -> gen.steady();
+        default -> throw new IllegalArgumentException(
+            "--scenario smoke|warmup|fanout|rooms|cross|storm|replay|idle|hold|slow|steady");
       }
     } finally {
       watchdog.interrupt();
@@ -176,6 +171,23 @@ public final class LoadGen {
           pop.errors.sum());
     }
     pop.publish(0);
+  }
+
+  /**
+   * One room of {@code --subscribers} and one publisher at a fixed {@code --rate} for
+   * {@code --seconds}: the cost of a delivery as a browser-like client (or, with
+   * {@code --offer-deflate false}, a client that offers no compression) meets it.
+   */
+  private void steady() throws Exception {
+    int subscribers = args.integer("subscribers", 1000);
+    Population pop = new Population(vertx, client);
+    String room = "steady-" + subscribers + "-" + shortId();
+    pop.add("ssub", room, subscribers, urls.subList(0, 1), false, 0);
+    pop.add("spub", room, 1, urls.subList(0, 1), true, 0);
+    measureIdleCpu();
+    JsonObject r = measure(pop, "steady", args.integer("rate", 20), 3, args.integer("seconds", 20), subscribers + 1);
+    emit(r.put("offerDeflate", args.bool("offer-deflate", true)));
+    pop.closeAll();
   }
 
   private void fanout() throws Exception {
@@ -496,14 +508,7 @@ public final class LoadGen {
     int seconds = args.integer("seconds", 5);
     double perPublisher = fanout * pop.publisherCount();
     measure(pop, scenario + "-warmup", 2000.0 / perPublisher, 0, args.integer("warmup", 8), fanout);
-    if (idleCpuPerSecond < 0) {
-      // What the servers burn with no traffic (heartbeats, timers, cluster upkeep): the sweep also
-      // reports CPU per delivery net of it, since at low rates it dominates the gross figure.
-      double cpu0 = ProcStats.cpuSeconds(pids);
-      long t0 = System.nanoTime();
-      Thread.sleep(5000);
-      idleCpuPerSecond = (ProcStats.cpuSeconds(pids) - cpu0) / ((System.nanoTime() - t0) / 1e9);
-    }
+    measureIdleCpu();
     double rate = args.integer("start-deliveries", 4000) / perPublisher;
     double best = 0;
     for (int step = 0; step < args.integer("max-steps", 9); step++) {
@@ -526,6 +531,19 @@ public final class LoadGen {
     for (double fraction : new double[] {0.25, 0.5, 0.75}) {
       JsonObject r = measure(pop, scenario + "-latency", best * fraction, 2, seconds, fanout);
       emit(r.put("fractionOfSaturation", fraction).put("saturationSendRate", round(best * pop.publisherCount())));
+    }
+  }
+
+  /**
+   * What the servers burn with no traffic (heartbeats, timers, cluster upkeep), measured once:
+   * results also report CPU per delivery net of it, since at low rates it dominates the gross figure.
+   */
+  private void measureIdleCpu() throws InterruptedException {
+    if (idleCpuPerSecond < 0) {
+      double cpu0 = ProcStats.cpuSeconds(pids);
+      long t0 = System.nanoTime();
+      Thread.sleep(5000);
+      idleCpuPerSecond = (ProcStats.cpuSeconds(pids) - cpu0) / ((System.nanoTime() - t0) / 1e9);
     }
   }
 

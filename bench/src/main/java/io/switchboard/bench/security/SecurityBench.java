@@ -2,6 +2,7 @@ package io.switchboard.bench.security;
 
 import io.switchboard.bench.Args;
 import io.switchboard.bench.BenchClient;
+import io.switchboard.bench.Watchdog;
 import io.switchboard.bench.load.LoadGen;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -67,18 +68,7 @@ public final class SecurityBench {
 
   public static void main(String[] argv) throws Exception {
     Args args = new Args(argv);
-    long maxSeconds = args.integer("max-seconds", 900);
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(maxSeconds * 1000);
-        log.error("run exceeded --max-seconds {}; stopping", maxSeconds);
-        Runtime.getRuntime().halt(3);
-      } catch (InterruptedException done) {
-        // finished in time
-      }
-    }, "security-bench-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    Thread watchdog = Watchdog.start(args.integer("max-seconds", 900));
     SecurityBench bench = new SecurityBench(args);
     try {
       JsonObject result = switch (args.string("scenario", "fuzz")) {
