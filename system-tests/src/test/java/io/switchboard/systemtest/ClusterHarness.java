@@ -78,6 +78,8 @@ final class ClusterHarness implements AutoCloseable {
   private final Map<String, Proc> procs = new LinkedHashMap<>();
   private final Map<Kind, Integer> counts = new LinkedHashMap<>();
   private final Map<String, String> env;
+  /** Each process's event-bus port by name: fixed per process, as in production (one per process on a host). */
+  private final Map<String, Integer> eventBusPorts = new LinkedHashMap<>();
 
   /**
    * @param env extra environment for every process (settings such as retention rules). By
@@ -143,6 +145,9 @@ final class ClusterHarness implements AutoCloseable {
     members.add("127.0.0.1:" + hazelcastPort);
     env.put("SWITCHBOARD_CLUSTER_MEMBERS", String.join(",", members));
     env.put("SWITCHBOARD_MANAGEMENT_PORT", String.valueOf(management));
+    int eventBusPort = freePort();
+    env.put("SWITCHBOARD_CLUSTER_EVENT_BUS_PORT", String.valueOf(eventBusPort));
+    eventBusPorts.put(name, eventBusPort);
     if (gatewayPort > 0) {
       env.put("SWITCHBOARD_GATEWAY_PORT", String.valueOf(gatewayPort));
       env.put("SWITCHBOARD_GATEWAY_HOST", "127.0.0.1");
@@ -178,6 +183,10 @@ final class ClusterHarness implements AutoCloseable {
 
   List<Proc> all(Kind kind) {
     return procs.values().stream().filter(p -> p.kind == kind && p.process.isAlive()).toList();
+  }
+
+  int eventBusPort(Proc p) {
+    return eventBusPorts.get(p.name);
   }
 
   Proc gateway(int index) {

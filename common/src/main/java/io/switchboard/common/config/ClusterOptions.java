@@ -14,7 +14,8 @@ import java.util.List;
  *     {@code auto} means this host's own resolved address, for containers binding {@code 0.0.0.0})
  * @param port first Hazelcast port tried; later ones auto-increment
  * @param members TCP/IP seed members, {@code host} or {@code host:port} (no port ranges)
- * @param eventBusPort event-bus TCP port, 0 for an ephemeral one
+ * @param eventBusPort event-bus TCP port: fixed so that a firewall rule can name it (several
+ *     processes on one host need one each); 0 for an ephemeral one
  * @param heartbeatInterval Hazelcast member heartbeat interval
  * @param maxNoHeartbeat time without heartbeat after which a member is declared dead
  */
@@ -28,6 +29,9 @@ public record ClusterOptions(
     Duration heartbeatInterval,
     Duration maxNoHeartbeat) {
 
+  /** The event-bus port when none is configured: right after Hazelcast's range (5701, 100 ports). */
+  public static final int DEFAULT_EVENT_BUS_PORT = 5801;
+
   public ClusterOptions {
     members = List.copyOf(members);
     if (name == null || name.isBlank()) {
@@ -38,6 +42,9 @@ public record ClusterOptions(
     }
     if (port < 1 || port > 65535) {
       throw new ConfigException("cluster.port must be a TCP port, was " + port);
+    }
+    if (eventBusPort < 0 || eventBusPort > 65535) {
+      throw new ConfigException("cluster.eventBusPort must be a TCP port or 0, was " + eventBusPort);
     }
   }
 
@@ -50,7 +57,7 @@ public record ClusterOptions(
         "auto".equals(publicHost) ? ownAddress() : publicHost,
         src.integer("cluster.port", 5701),
         src.list("cluster.members", List.of(bindHost)),
-        src.integer("cluster.eventBusPort", 0),
+        src.integer("cluster.eventBusPort", DEFAULT_EVENT_BUS_PORT),
         src.millis("cluster.heartbeatIntervalMs", Duration.ofSeconds(1)),
         src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(6)));
   }
