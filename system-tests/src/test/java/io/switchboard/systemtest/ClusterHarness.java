@@ -189,6 +189,15 @@ final class ClusterHarness implements AutoCloseable {
     return eventBusPorts.get(p.name);
   }
 
+  String clusterName() {
+    return clusterName;
+  }
+
+  /** Hazelcast seed members for a node that joins this cluster from outside the harness: every live process. */
+  List<String> seedMembers() {
+    return procs.values().stream().filter(p -> p.process.isAlive()).map(p -> "127.0.0.1:" + p.hazelcastPort).toList();
+  }
+
   Proc gateway(int index) {
     return all(Kind.GATEWAY).get(index);
   }
@@ -243,7 +252,7 @@ final class ClusterHarness implements AutoCloseable {
     return String.join(java.io.File.pathSeparator, out);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
