@@ -1,7 +1,5 @@
 package io.switchboard.common.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,9 +7,10 @@ import java.util.List;
  * How a process joins the Hazelcast cluster and binds the clustered event bus.
  *
  * @param name cluster name; processes with different names never join each other
- * @param bindHost interface address Hazelcast and the event bus bind to
+ * @param bindHost interface address Hazelcast and the event bus bind to; {@code auto} means this
+ *     host's address on the network that reaches the first seed member (see {@link OwnAddress})
  * @param publicHost address other members use to reach this one (defaults to {@code bindHost};
- *     {@code auto} means this host's own resolved address, for containers binding {@code 0.0.0.0})
+ *     {@code auto} as for {@code bindHost}, for containers binding {@code 0.0.0.0})
  * @param port first Hazelcast port tried; later ones auto-increment
  * @param members TCP/IP seed members, {@code host} or {@code host:port} (no port ranges)
  * @param eventBusPort event-bus TCP port: fixed so that a firewall rule can name it (several
@@ -49,25 +48,21 @@ public record ClusterOptions(
   }
 
   public static ClusterOptions from(ConfigSource src) {
-    String bindHost = src.string("cluster.bindHost", "127.0.0.1");
-    String publicHost = src.string("cluster.publicHost", "0.0.0.0".equals(bindHost) ? "auto" : bindHost);
+    List<String> seeds = src.list("cluster.members", null);
+    String bindHost = resolve(src.string("cluster.bindHost", "127.0.0.1"), seeds);
+    String publicHost = resolve(src.string("cluster.publicHost", "0.0.0.0".equals(bindHost) ? "auto" : bindHost), seeds);
     return new ClusterOptions(
         src.string("cluster.name", "switchboard"),
         bindHost,
-        "auto".equals(publicHost) ? ownAddress() : publicHost,
+        publicHost,
         src.integer("cluster.port", 5701),
-        src.list("cluster.members", List.of(bindHost)),
+        seeds == null ? List.of(bindHost) : seeds,
         src.integer("cluster.eventBusPort", DEFAULT_EVENT_BUS_PORT),
         src.millis("cluster.heartbeatIntervalMs", Duration.ofSeconds(1)),
         src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(6)));
   }
 
-  /** This host's address as its own name resolves (a container's IP in docker-compose). */
-  private static String ownAddress() {
-    try {
-      return InetAddress.getLocalHost().getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new ConfigException("cluster.publicHost=auto but this host's name does not resolve: " + e.getMessage());
-    }
+  private static String resolve(String host, List<String> seeds) {
+    return "auto".equals(host) ? OwnAddress.towards(seeds == null ? List.of() : seeds) : host;
   }
 }
