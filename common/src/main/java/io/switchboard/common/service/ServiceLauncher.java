@@ -7,6 +7,7 @@ import io.switchboard.common.cluster.HazelcastClusterView;
 import io.switchboard.common.cluster.HazelcastConfigFactory;
 import io.switchboard.common.config.ClusterOptions;
 import io.switchboard.common.config.ClusterTlsOptions;
+import io.switchboard.common.config.ConfigException;
 import io.switchboard.common.config.ConfigSource;
 import io.switchboard.common.config.ManagementOptions;
 import io.vertx.core.Future;
@@ -21,6 +22,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,9 @@ public final class ServiceLauncher {
   public static void run(String[] args, Function<ConfigSource, SwitchboardService> factory) {
     try {
       start(ConfigSource.load(args, System.getenv()), factory);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Checked exceptions too (a port already in use arrives through Future.await()): Hazelcast's
+      // threads would otherwise keep a process that failed to start alive.
       log.error("start-up failed: {}", e.getMessage(), e);
       System.exit(1);
     }
@@ -105,6 +109,11 @@ public final class ServiceLauncher {
         .withClusterManager(clusterManager)
         .withMetrics(new MicrometerMetricsFactory(registry))
         .buildClustered()
+        .recover(failure -> Future.failedFuture(failure instanceof BindException
+            ? new ConfigException("the event bus cannot listen on " + clusterOptions.bindHost() + ":"
+                + clusterOptions.eventBusPort() + " (" + failure.getMessage() + "): every process on a host needs its own "
+                + "cluster.eventBusPort (env " + ConfigSource.envName("cluster.eventBusPort") + ")")
+            : failure))
         .await();
 
     HazelcastClusterView view = new HazelcastClusterView(clusterManager.getHazelcastInstance());
