@@ -145,7 +145,7 @@ final class ClusterHarness implements AutoCloseable {
     members.add("127.0.0.1:" + hazelcastPort);
     env.put("SWITCHBOARD_CLUSTER_MEMBERS", String.join(",", members));
     env.put("SWITCHBOARD_MANAGEMENT_PORT", String.valueOf(management));
-    int eventBusPort = freePort();
+    int eventBusPort = freeFixedPort();
     env.put("SWITCHBOARD_CLUSTER_EVENT_BUS_PORT", String.valueOf(eventBusPort));
     eventBusPorts.put(name, eventBusPort);
     if (gatewayPort > 0) {
@@ -256,6 +256,24 @@ final class ClusterHarness implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /**
+   * A free port for a service to bind a few seconds later, as an operator's fixed port: from
+   * 10000-19999, below the kernel's ephemeral range (outbound connections and {@link #freePort()})
+   * and below {@link #freePortBlock}, so that nothing else on the machine takes it meanwhile. The
+   * event bus, unlike Hazelcast, does not move on to another port when its port is taken.
+   */
+  private static int freeFixedPort() throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = 10000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10000);
+      try (ServerSocket s = new ServerSocket(port)) {
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IOException("no free port in 10000-19999");
   }
 
   /** A base port with {@code size} consecutive free ports after it (best effort). */
