@@ -100,6 +100,8 @@ final class ClusterHarness implements AutoCloseable {
   private final Map<String, Proc> procs = new LinkedHashMap<>();
   private final Map<Kind, Integer> counts = new LinkedHashMap<>();
   private final Map<String, String> env;
+  /** Each process's event-bus port by name: fixed per process, as in production (one per process on a host). */
+  private final Map<String, Integer> eventBusPorts = new LinkedHashMap<>();
 
   /**
    * @param env extra environment for every process (settings such as retention rules). By
@@ -167,6 +169,9 @@ final class ClusterHarness implements AutoCloseable {
     members.add("127.0.0.1:" + hazelcastPort);
     env.put("SWITCHBOARD_CLUSTER_MEMBERS", String.join(",", members));
     env.put("SWITCHBOARD_MANAGEMENT_PORT", String.valueOf(management));
+    int eventBusPort = freeFixedPort();
+    env.put("SWITCHBOARD_CLUSTER_EVENT_BUS_PORT", String.valueOf(eventBusPort));
+    eventBusPorts.put(name, eventBusPort);
     if (gatewayPort > 0) {
       env.put("SWITCHBOARD_GATEWAY_PORT", String.valueOf(gatewayPort));
       env.put("SWITCHBOARD_GATEWAY_HOST", "127.0.0.1");
@@ -202,6 +207,19 @@ final class ClusterHarness implements AutoCloseable {
 
   List<Proc> all(Kind kind) {
     return procs.values().stream().filter(p -> p.kind == kind && p.process.isAlive()).toList();
+  }
+
+  int eventBusPort(Proc p) {
+    return eventBusPorts.get(p.name);
+  }
+
+  String clusterName() {
+    return clusterName;
+  }
+
+  /** Hazelcast seed members for a node that joins this cluster from outside the harness: every live process. */
+  List<String> seedMembers() {
+    return procs.values().stream().filter(p -> p.process.isAlive()).map(p -> "127.0.0.1:" + p.hazelcastPort).toList();
   }
 
   Proc gateway(int index) {
@@ -258,10 +276,28 @@ final class ClusterHarness implements AutoCloseable {
     return String.join(java.io.File.pathSeparator, out);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /**
+   * A free port for a service to bind a few seconds later, as an operator's fixed port: from
+   * 10000-19999, below the kernel's ephemeral range (outbound connections and {@link #freePort()})
+   * and below {@link #freePortBlock}, so that nothing else on the machine takes it meanwhile. The
+   * event bus, unlike Hazelcast, does not move on to another port when its port is taken.
+   */
+  private static int freeFixedPort() throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = 10000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10000);
+      try (ServerSocket s = new ServerSocket(port)) {
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IOException("no free port in 10000-19999");
   }
 
   /** A base port with {@code size} consecutive free ports after it (best effort). */

@@ -1,5 +1,6 @@
 package io.switchboard.systemtest;
 
+import io.switchboard.common.config.TestCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -10,6 +11,8 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A test class that shares one standard cluster of separate JVM processes (2 gateways, 2 room
  * services, 1 presence, 1 history) across its tests, plus a Vert.x instance for the clients. After
  * the class, no process may have logged a blocked event loop. A class can give every process extra
- * environment with {@link ClusterEnv}.
+ * environment with {@link ClusterEnv}, and run its event bus with TLS with {@link ClusterTls}.
  */
 abstract class ClusterTestBase {
 
@@ -34,7 +37,18 @@ abstract class ClusterTestBase {
     String[] value();
   }
 
+  /**
+   * The class's cluster runs its event bus with TLS and client certificates, from a CA and member
+   * certificate made by {@code ./switchboard certs} (kept in {@link #clusterCertificates}).
+   */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.TYPE)
+  @interface ClusterTls {
+  }
+
   protected static ClusterHarness cluster;
+  /** The certificates of a {@link ClusterTls} class's cluster, else null. */
+  protected static TestCertificates clusterCertificates;
   protected static Vertx vertx;
 
   @BeforeAll
@@ -49,6 +63,12 @@ abstract class ClusterTestBase {
         int eq = entry.indexOf('=');
         env.put(entry.substring(0, eq), entry.substring(eq + 1));
       }
+    }
+    clusterCertificates = null;
+    if (info.getTestClass().orElseThrow().isAnnotationPresent(ClusterTls.class)) {
+      Files.createDirectories(Path.of("target"));
+      clusterCertificates = TestCertificates.issue(Files.createTempDirectory(Path.of("target"), "cluster-certs-"));
+      env.putAll(clusterCertificates.env());
     }
     cluster = ClusterHarness.standard(2, 2, env);
     vertx = Vertx.vertx();

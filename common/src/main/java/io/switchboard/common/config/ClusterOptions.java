@@ -1,7 +1,5 @@
 package io.switchboard.common.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,12 +7,14 @@ import java.util.List;
  * How a process joins the Hazelcast cluster and binds the clustered event bus.
  *
  * @param name cluster name; processes with different names never join each other
- * @param bindHost interface address Hazelcast and the event bus bind to
+ * @param bindHost interface address Hazelcast and the event bus bind to; {@code auto} means this
+ *     host's address on the network that reaches the first seed member (see {@link OwnAddress})
  * @param publicHost address other members use to reach this one (defaults to {@code bindHost};
- *     {@code auto} means this host's own resolved address, for containers binding {@code 0.0.0.0})
+ *     {@code auto} as for {@code bindHost}, for containers binding {@code 0.0.0.0})
  * @param port first Hazelcast port tried; later ones auto-increment
  * @param members TCP/IP seed members, {@code host} or {@code host:port} (no port ranges)
- * @param eventBusPort event-bus TCP port, 0 for an ephemeral one
+ * @param eventBusPort event-bus TCP port: fixed so that a firewall rule can name it (several
+ *     processes on one host need one each); 0 for an ephemeral one
  * @param heartbeatInterval Hazelcast member heartbeat interval
  * @param maxNoHeartbeat time without heartbeat after which a member is declared dead
  */
@@ -28,6 +28,9 @@ public record ClusterOptions(
     Duration heartbeatInterval,
     Duration maxNoHeartbeat) {
 
+  /** The event-bus port when none is configured: right after Hazelcast's range (5701, 100 ports). */
+  public static final int DEFAULT_EVENT_BUS_PORT = 5801;
+
   public ClusterOptions {
     members = List.copyOf(members);
     if (name == null || name.isBlank()) {
@@ -39,28 +42,27 @@ public record ClusterOptions(
     if (port < 1 || port > 65535) {
       throw new ConfigException("cluster.port must be a TCP port, was " + port);
     }
+    if (eventBusPort < 0 || eventBusPort > 65535) {
+      throw new ConfigException("cluster.eventBusPort must be a TCP port or 0, was " + eventBusPort);
+    }
   }
 
   public static ClusterOptions from(ConfigSource src) {
-    String bindHost = src.string("cluster.bindHost", "127.0.0.1");
-    String publicHost = src.string("cluster.publicHost", "0.0.0.0".equals(bindHost) ? "auto" : bindHost);
+    List<String> seeds = src.list("cluster.members", null);
+    String bindHost = resolve(src.string("cluster.bindHost", "127.0.0.1"), seeds);
+    String publicHost = resolve(src.string("cluster.publicHost", "0.0.0.0".equals(bindHost) ? "auto" : bindHost), seeds);
     return new ClusterOptions(
         src.string("cluster.name", "switchboard"),
         bindHost,
-        "auto".equals(publicHost) ? ownAddress() : publicHost,
+        publicHost,
         src.integer("cluster.port", 5701),
-        src.list("cluster.members", List.of(bindHost)),
-        src.integer("cluster.eventBusPort", 0),
+        seeds == null ? List.of(bindHost) : seeds,
+        src.integer("cluster.eventBusPort", DEFAULT_EVENT_BUS_PORT),
         src.millis("cluster.heartbeatIntervalMs", Duration.ofSeconds(1)),
         src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(6)));
   }
 
-  /** This host's address as its own name resolves (a container's IP in docker-compose). */
-  private static String ownAddress() {
-    try {
-      return InetAddress.getLocalHost().getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new ConfigException("cluster.publicHost=auto but this host's name does not resolve: " + e.getMessage());
-    }
+  private static String resolve(String host, List<String> seeds) {
+    return "auto".equals(host) ? OwnAddress.towards(seeds == null ? List.of() : seeds) : host;
   }
 }

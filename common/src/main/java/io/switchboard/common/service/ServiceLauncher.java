@@ -2,9 +2,12 @@ package io.switchboard.common.service;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.common.cluster.EventBusOptionsFactory;
 import io.switchboard.common.cluster.HazelcastClusterView;
 import io.switchboard.common.cluster.HazelcastConfigFactory;
 import io.switchboard.common.config.ClusterOptions;
+import io.switchboard.common.config.ClusterTlsOptions;
+import io.switchboard.common.config.ConfigException;
 import io.switchboard.common.config.ConfigSource;
 import io.switchboard.common.config.ManagementOptions;
 import io.vertx.core.Future;
@@ -19,7 +22,9 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -39,7 +44,9 @@ public final class ServiceLauncher {
   public static void run(String[] args, Function<ConfigSource, SwitchboardService> factory) {
     try {
       start(ConfigSource.load(args, System.getenv()), factory);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Checked exceptions too (a port already in use arrives through Future.await()): Hazelcast's
+      // threads would otherwise keep a process that failed to start alive.
       log.error("start-up failed: {}", e.getMessage(), e);
       System.exit(1);
     }
@@ -68,6 +75,7 @@ public final class ServiceLauncher {
     initialiseNettyAllocatorEvents();
     SwitchboardService service = factory.apply(config);
     ClusterOptions clusterOptions = ClusterOptions.from(config);
+    Optional<ClusterTlsOptions> tls = ClusterTlsOptions.from(config);
     ManagementOptions management = ManagementOptions.from(config);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -85,18 +93,27 @@ public final class ServiceLauncher {
     // after 5 s (Vert.x's default), so the warning can be acted on.
     vertxOptions.setWarningExceptionTime(vertxOptions.getMaxEventLoopExecuteTime())
         .setWarningExceptionTimeUnit(vertxOptions.getMaxEventLoopExecuteTimeUnit());
-    vertxOptions.getEventBusOptions()
-        .setHost(clusterOptions.bindHost())
-        .setPort(clusterOptions.eventBusPort())
-        .setClusterPublicHost(clusterOptions.publicHost());
+    EventBusOptionsFactory.configure(vertxOptions.getEventBusOptions(), clusterOptions, tls);
 
     log.atInfo().addKeyValue("role", service.role().id()).addKeyValue("cluster", clusterOptions.name())
         .addKeyValue("members", clusterOptions.members()).log("joining cluster");
+    tls.ifPresentOrElse(
+        t -> log.atInfo().addKeyValue("port", clusterOptions.eventBusPort()).addKeyValue("ca", t.caPath())
+            .addKeyValue("certificateExpiry", t.certificateExpiry())
+            .log("event bus: TLS with client certificates, peers must chain to the cluster CA"),
+        () -> log.atWarn().addKeyValue("port", clusterOptions.eventBusPort())
+            .log("event bus: plaintext, any process that joins the Hazelcast cluster can send and receive; "
+                + "set cluster.tls.* (docs/security.md)"));
     Vertx vertx = Vertx.builder()
         .with(vertxOptions)
         .withClusterManager(clusterManager)
         .withMetrics(new MicrometerMetricsFactory(registry))
         .buildClustered()
+        .recover(failure -> Future.failedFuture(failure instanceof BindException
+            ? new ConfigException("the event bus cannot listen on " + clusterOptions.bindHost() + ":"
+                + clusterOptions.eventBusPort() + " (" + failure.getMessage() + "): every process on a host needs its own "
+                + "cluster.eventBusPort (env " + ConfigSource.envName("cluster.eventBusPort") + ")")
+            : failure))
         .await();
 
     HazelcastClusterView view = new HazelcastClusterView(clusterManager.getHazelcastInstance());

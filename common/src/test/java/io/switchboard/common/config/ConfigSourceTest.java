@@ -35,6 +35,7 @@ class ConfigSourceTest {
     assertThat(cluster.members()).containsExactly("a", "b");
     assertThat(cluster.bindHost()).isEqualTo("127.0.0.1");
     assertThat(cluster.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(cluster.eventBusPort()).as("a fixed port a firewall rule can name").isEqualTo(5801);
   }
 
   @Test

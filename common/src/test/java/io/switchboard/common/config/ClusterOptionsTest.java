@@ -1,0 +1,37 @@
+package io.switchboard.common.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClusterOptionsTest {
+
+  private static ClusterOptions from(Map<String, String> env) {
+    return ClusterOptions.from(new ConfigSource(new JsonObject(), env));
+  }
+
+  @Test
+  void autoBindsTheAddressOnTheNetworkThatReachesTheFirstSeed() {
+    ClusterOptions options = from(Map.of("SWITCHBOARD_CLUSTER_BIND_HOST", "auto",
+        "SWITCHBOARD_CLUSTER_MEMBERS", "127.0.0.1:5701,10.9.9.9"));
+    assertThat(options.bindHost()).isEqualTo("127.0.0.1");
+    assertThat(options.publicHost()).as("announced as bound").isEqualTo("127.0.0.1");
+    assertThat(options.members()).containsExactly("127.0.0.1:5701", "10.9.9.9");
+  }
+
+  @Test
+  void withoutSeedsTheMembersDefaultToTheBindHost() {
+    assertThat(from(Map.of("SWITCHBOARD_CLUSTER_BIND_HOST", "127.0.0.2")).members()).containsExactly("127.0.0.2");
+  }
+
+  @Test
+  void aSeedsHostIsFoundInEveryMemberSyntax() {
+    assertThat(List.of("history", "history:5701", "10.0.0.1:5702", "[fd00::1]:5701", "[fd00::1]", "fd00::1")
+        .stream().map(OwnAddress::hostOf).toList())
+        .containsExactly("history", "history", "10.0.0.1", "fd00::1", "fd00::1", "fd00::1");
+  }
+}
