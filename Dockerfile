@@ -10,6 +10,7 @@ COPY room-service room-service
 COPY presence-service presence-service
 COPY gateway-service gateway-service
 COPY system-tests/pom.xml system-tests/pom.xml
+COPY bench/pom.xml bench/pom.xml
 RUN ./mvnw -B -q package -DskipTests -pl common,history-service,room-service,presence-service,gateway-service
 
 FROM eclipse-temurin:17-jre
