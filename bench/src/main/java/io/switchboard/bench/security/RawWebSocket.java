@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -52,7 +53,12 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Sends an upgrade request with {@code extra} headers and reads the response head (and a short body). */
   public static RawWebSocket connect(int port, String path, Map<String, String> extra) throws IOException {
-    Socket s = new Socket("127.0.0.1", port);
+    return connect(port, path, extra, "127.0.0.1");
+  }
+
+  /** As {@link #connect(int, String, Map)}, from the loopback address {@code from} (its own per-address budget). */
+  public static RawWebSocket connect(int port, String path, Map<String, String> extra, String from) throws IOException {
+    Socket s = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(from), 0);
     s.setSoTimeout(10_000);
     StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
         + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
