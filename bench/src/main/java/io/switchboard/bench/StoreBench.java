@@ -2,6 +2,7 @@ package io.switchboard.bench;
 
 import io.switchboard.common.history.InMemoryMessageStore;
 import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.log.LogLimiter;
 import io.switchboard.history.store.PgMessageStore;
 import io.switchboard.history.store.PgOptions;
 import io.switchboard.history.store.SqliteMessageStore;
@@ -74,7 +75,7 @@ public final class StoreBench {
       SequencerOptions options = SequencerOptions.defaults();
       for (int r = 0; r < rooms; r++) {
         RoomSequencer room = new RoomSequencer("bench-" + runId + "-" + r, store, (subs, rm, ep, msgs) -> { },
-            options, vertx, System::currentTimeMillis);
+            options, vertx, System::currentTimeMillis, LogLimiter.perMinute(10));
         for (int s = 0; s < senders; s++) {
           String sender = "sender-" + s;
           for (int w = 0; w < window; w++) {

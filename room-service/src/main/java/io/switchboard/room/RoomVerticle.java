@@ -53,7 +53,7 @@ public final class RoomVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registry = new RoomRegistry(new ShardOwnership(cluster, shards), store, new EventBusFanOut(vertx.eventBus()),
-        options, vertx, System::currentTimeMillis);
+        options, vertx, System::currentTimeMillis, LogLimiter.perMinute(10));
     membership = cluster.onChange(() -> registry.onMembershipChange(cluster.members(Role.GATEWAY)));
     vertx.setPeriodic(EVICTION_PERIOD_MS, id -> {
       int evicted = registry.evictIdle();

@@ -65,7 +65,10 @@ public final class EdgeGuard {
   public void onRequest(RoutingContext rc) {
     HttpConnection conn = rc.request().connection();
     Pending p = pending.get(conn);
-    if (p != null) {
+    // A WebSocket handshake keeps its deadline: it must be upgraded in time (onUpgrade stops the
+    // clock), and a refused one is closed when it runs out. An end handler here would also keep
+    // the request's routing context reachable for as long as the WebSocket lives.
+    if (p != null && !"websocket".equalsIgnoreCase(rc.request().getHeader("Upgrade"))) {
       vertx.cancelTimer(p.deadline);
       rc.addEndHandler(v -> {
         if (pending.get(conn) == p) {

@@ -119,6 +119,7 @@ public final class ClientSession {
     if (!admitFrame(frame.ref(), clientMsgId)) {
       return;
     }
+    int strikesBefore = strikes;
     try {
       if (text.length() > ctx.options().maxFrameChars()) {
         throw new ProtocolException(ErrorCode.TOO_LARGE,
@@ -132,6 +133,9 @@ public final class ClientSession {
           .log("unexpected failure handling a frame");
       write(Frames.error(frame.ref(), ErrorCode.INTERNAL, "internal error"));
     }
+    if (strikes == strikesBefore) {
+      strikes = 0; // a message that no limit refused: the client is within its rates again
+    }
   }
 
   void onBinary() {
@@ -144,9 +148,7 @@ public final class ClientSession {
   /** A WebSocket ping from the client: answered by the WebSocket layer, counted against the frame rate here. */
   void onPing() {
     lastHeard = ctx.clock().getAsLong();
-    if (frames.tryConsume(1)) {
-      strikes = 0;
-    } else {
+    if (!frames.tryConsume(1)) {
       strike();
     }
   }
@@ -162,13 +164,13 @@ public final class ClientSession {
 
   /**
    * Takes one token from the connection's frame bucket. Over the rate, the frame is dropped with a
-   * {@code rate_limited} error (the client can wait {@code retryAfterMs}); a connection that keeps
-   * going for {@code maxRateLimitStrikes} frames in a row is closed (4005).
+   * {@code rate_limited} error (the client can wait {@code retryAfterMs}). Every frame refused by a
+   * rate limit (this one or the user's send bucket) is a strike; a message that no limit refused
+   * clears them, and a connection that reaches {@code maxRateLimitStrikes} is closed (4005).
    */
   private boolean admitFrame(String ref, String clientMsgId) {
     ConsumptionProbe probe = frames.tryConsumeAndReturnRemaining(1);
     if (probe.isConsumed()) {
-      strikes = 0;
       return true;
     }
     rateLimited(ref, clientMsgId, probe.getNanosToWaitForRefill(), "frames");

@@ -171,6 +171,18 @@ class ClientSessionTest {
   }
 
   @Test
+  void sendsRefusedByTheUsersBucketAreStrikesEvenWithinTheFrameRate() {
+    h = SessionHarness.devTokens(Map.of("gateway.sendBurst", "2", "gateway.sendRate", "1", "gateway.maxRateLimitStrikes", "5"));
+    SessionHarness.Client c = h.hello("dev:hammer");
+    c.join("public:h");
+    for (int i = 0; i < 20 && c.socket.closedWith == null; i++) {
+      c.sendRaw(frame("send").put("room", "public:h").put("clientMsgId", "h" + i).put("body", "x").encode());
+    }
+    assertThat(c.socket.closedWith).as("2 sends pass, 5 refused in a row close it").isEqualTo(CloseCode.RATE_LIMITED);
+    assertThat(c.socket.ofType("error")).hasSize(4);
+  }
+
+  @Test
   void aUsersSendsShareOneBucketAcrossItsConnections() {
     h = SessionHarness.devTokens(Map.of("gateway.sendBurst", "3", "gateway.sendRate", "1"));
     SessionHarness.Client a = h.hello("dev:sol");

@@ -4,6 +4,7 @@ import io.switchboard.common.bus.BusError;
 import io.switchboard.common.bus.SubscriberIds;
 import io.switchboard.common.history.MessageStore;
 import io.switchboard.common.history.RoomState;
+import io.switchboard.common.log.LogLimiter;
 import io.switchboard.room.shard.ShardOwnership;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,10 +31,13 @@ public final class RoomRegistry {
   private final SequencerOptions options;
   private final Vertx vertx;
   private final LongSupplier clock;
+  private final LogLimiter logLimiter;
   private final Map<String, RoomSequencer> rooms = new HashMap<>();
 
+  /** @param logLimiter caps the lines failures write to the log, shared by every room */
   public RoomRegistry(ShardOwnership ownership, MessageStore store, FanOut fanOut, SequencerOptions options,
-                      Vertx vertx, LongSupplier clock) {
+                      Vertx vertx, LongSupplier clock, LogLimiter logLimiter) {
+    this.logLimiter = logLimiter;
     this.ownership = ownership;
     this.store = store;
     this.fanOut = fanOut;
@@ -98,7 +102,7 @@ public final class RoomRegistry {
     if (!ownership.owns(room)) {
       return null;
     }
-    return rooms.computeIfAbsent(room, k -> new RoomSequencer(k, store, fanOut, options, vertx, clock));
+    return rooms.computeIfAbsent(room, k -> new RoomSequencer(k, store, fanOut, options, vertx, clock, logLimiter));
   }
 
   private static <T> Future<T> notOwner(String room) {

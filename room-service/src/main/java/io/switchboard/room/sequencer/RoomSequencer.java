@@ -48,8 +48,6 @@ import java.util.function.Supplier;
 public final class RoomSequencer {
 
   private static final Logger log = LoggerFactory.getLogger(RoomSequencer.class);
-  /** Shared by every room of the process: failures of many rooms at once must not flood the log. */
-  private static final LogLimiter PROCESS_LOG_LIMITER = LogLimiter.perMinute(10);
 
   private enum Phase { UNLOADED, LOADING, READY, CLOSED }
 
@@ -77,12 +75,10 @@ public final class RoomSequencer {
   private final Set<String> subscribers = new TreeSet<>();
   private final List<Promise<RoomState>> loadWaiters = new ArrayList<>();
 
-  public RoomSequencer(String room, MessageStore store, FanOut fanOut, SequencerOptions options, Vertx vertx,
-                       LongSupplier clock) {
-    this(room, store, fanOut, options, vertx, clock, PROCESS_LOG_LIMITER);
-  }
-
-  /** @param logLimiter caps the lines failures write to the log; share one across rooms */
+  /**
+   * @param logLimiter caps the lines failures write to the log; share one across the process's
+   *     rooms, so that failures of many rooms at once cannot flood it
+   */
   public RoomSequencer(String room, MessageStore store, FanOut fanOut, SequencerOptions options, Vertx vertx,
                        LongSupplier clock, LogLimiter logLimiter) {
     this.room = room;
