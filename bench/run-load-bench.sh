@@ -38,11 +38,8 @@ $GEN --target switchboard --scenario storm --connections "$CONNECTIONS" --kill g
 ./switchboard stop >/dev/null
 
 echo "== control: single-process broadcast server"
-java -Xmx512m -XX:+UseSerialGC -cp $JAR io.switchboard.bench.control.ControlServer --port 8090 > /tmp/switchboard-control.log 2>&1 &
-CONTROL=$!
-trap 'kill $CONTROL 2>/dev/null || true' EXIT
-sleep 2
-CTL="$GEN --target control --urls ws://127.0.0.1:8090/ws/v1 --pids control=$CONTROL --out $RESULTS"
+. bench/tools/control-lib.sh
+CTL="$GEN $CONTROL_TARGET --out $RESULTS"
 $CTL --scenario warmup --seconds 90 --max-seconds 300
 $CTL --scenario fanout --sizes "$SIZES" --max-seconds 1200
 $CTL --scenario rooms --connections "$CONNECTIONS" --max-seconds 900

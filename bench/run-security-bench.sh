@@ -41,14 +41,10 @@ done
 ./switchboard stop >/dev/null
 
 echo "== compression: control server"
-java -Xmx512m -XX:+UseSerialGC -cp $JAR io.switchboard.bench.control.ControlServer --port 8090 > /tmp/switchboard-control.log 2>&1 &
-CONTROL=$!
-trap 'kill $CONTROL 2>/dev/null || true' EXIT
-sleep 2
-CTL="--target control --urls ws://127.0.0.1:8090/ws/v1 --pids control=$CONTROL"
-$GEN $CTL --scenario warmup --seconds 30 --out /dev/null --max-seconds 300
+. bench/tools/control-lib.sh
+$GEN $CONTROL_TARGET --scenario warmup --seconds 30 --out /dev/null --max-seconds 300
 for offer in true false; do
-  $GEN $CTL --scenario steady --subscribers 1000 --rate 20 --seconds 20 --offer-deflate $offer --max-seconds 300
+  $GEN $CONTROL_TARGET --scenario steady --subscribers 1000 --rate 20 --seconds 20 --offer-deflate $offer --max-seconds 300
 done
 kill $CONTROL
 
