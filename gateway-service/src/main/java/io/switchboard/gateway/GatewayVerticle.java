@@ -61,6 +61,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final int instance;
   private final Set<ClientSession> sessions = new HashSet<>();
   private ClusterView.Registration membership;
+  private PresenceReporter presence;
 
   public GatewayVerticle(GatewayOptions options, ClusterView cluster, ShardMap shards, TokenVerifier tokens,
                          RoomPolicy policy, Admission admission, LogLimiter logLimiter, int instance) {
@@ -81,10 +82,10 @@ public final class GatewayVerticle extends VerticleBase {
     CoalescingReads history = new CoalescingReads(new EventBusMessageStore(vertx.eventBus(), options.historyTimeout()));
     RoomStreams streams = new RoomStreams(vertx, rooms, history, subscriberId, options.historyPageSize(),
         options.maxHeldMessages());
-    PresenceReporter presence = new PresenceReporter(vertx, subscriberId, options.presenceInterval(), sessions);
+    presence = new PresenceReporter(vertx, subscriberId, options.presenceInterval());
     presence.start();
     SessionContext ctx = new SessionContext(vertx, options, tokens, policy, admission, rooms, streams, history,
-        new PresenceClient(vertx.eventBus(), options.requestTimeout()), presence, sessions, logLimiter,
+        new PresenceClient(vertx.eventBus(), options.requestTimeout()), presence, logLimiter,
         System::currentTimeMillis);
 
     membership = cluster.onChange(() -> {
@@ -99,7 +100,10 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/ws/v" + Frames.PROTOCOL_VERSION).handler(rc -> upgrade(rc, edge, origins,
         (ws, ip) -> {
           WebSocketTransport transport = new WebSocketTransport(ws, GatewayOptions.MAX_MESSAGE_BYTES);
-          transport.bind(new ClientSession(transport, ctx, ip));
+          ClientSession session = new ClientSession(transport, ctx, ip);
+          sessions.add(session);
+          session.ended().onComplete(v -> sessions.remove(session));
+          transport.bind(session);
         }));
     router.get("/ws/:version").handler(rc -> upgrade(rc, edge, origins, (ws, ip) -> {
       if (ip != null) {
@@ -139,6 +143,9 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     if (membership != null) {
       membership.remove();
+    }
+    if (presence != null) {
+      presence.stop();
     }
     List.copyOf(sessions).forEach(s -> s.close(CloseCode.SHUTDOWN));
     return Future.succeededFuture();

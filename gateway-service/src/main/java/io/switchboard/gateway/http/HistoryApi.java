@@ -1,7 +1,7 @@
 package io.switchboard.gateway.http;
 
 import io.switchboard.common.history.HistoryPage;
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.HistoryReader;
 import io.switchboard.common.protocol.ErrorCode;
 import io.switchboard.common.protocol.Frames;
 import io.switchboard.common.protocol.Rooms;
@@ -27,11 +27,11 @@ public final class HistoryApi {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
 
-  private final MessageStore history;
+  private final HistoryReader history;
   private final TokenVerifier tokens;
   private final RoomPolicy policy;
 
-  public HistoryApi(MessageStore history, TokenVerifier tokens, RoomPolicy policy) {
+  public HistoryApi(HistoryReader history, TokenVerifier tokens, RoomPolicy policy) {
     this.history = history;
     this.tokens = tokens;
     this.policy = policy;
@@ -94,10 +94,7 @@ public final class HistoryApi {
           .end(new JsonObject().put("room", room).put("epoch", p.epoch()).put("top", p.top())
               .put("firstSeq", p.firstSeq()).put("messages", messages).encode());
     }).onFailure(e -> {
-      ErrorCode code = ErrorCodes.of(e);
-      if (code != ErrorCode.TIMEOUT) {
-        code = ErrorCode.UNAVAILABLE;
-      }
+      ErrorCode code = ErrorCodes.ofDependency(e);
       HttpErrors.send(rc, ErrorCodes.httpStatus(code), code, "history service: " + e.getMessage());
     });
   }

@@ -2,21 +2,15 @@ package io.switchboard.gateway.presence;
 
 import io.switchboard.common.bus.Addresses;
 import io.switchboard.common.bus.PresenceProtocol;
-import io.switchboard.gateway.ws.ClientSession;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
-import java.util.Collection;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Sends one batched heartbeat per gateway instance: the full room -> users snapshot of its
- * sessions, not one message per client. It reports every interval, and soon after a join or leave
- * (debounced, so a burst of joins is one report). The presence service expires a gateway whose
- * heartbeats stop after {@code ttl}.
+ * {@link LocalPresence}, not one message per client. It reports every interval, and soon after a
+ * user arrives in or leaves a room (debounced, so a burst of joins is one report). The presence
+ * service expires a gateway whose heartbeats stop after three intervals.
  */
 public final class PresenceReporter {
 
@@ -25,23 +19,41 @@ public final class PresenceReporter {
   private final Vertx vertx;
   private final String gatewayId;
   private final Duration interval;
-  private final Collection<ClientSession> sessions;
+  private final LocalPresence presence = new LocalPresence();
   private boolean reportScheduled;
+  private long periodic = -1;
 
-  public PresenceReporter(Vertx vertx, String gatewayId, Duration interval, Collection<ClientSession> sessions) {
+  public PresenceReporter(Vertx vertx, String gatewayId, Duration interval) {
     this.vertx = vertx;
     this.gatewayId = gatewayId;
     this.interval = interval;
-    this.sessions = sessions;
   }
 
   /** Reports every interval from now on. */
   public void start() {
-    vertx.setPeriodic(interval.toMillis(), id -> report());
+    periodic = vertx.setPeriodic(interval.toMillis(), id -> report());
   }
 
-  /** A session joined or left a room: report shortly. */
-  public void changed() {
+  /** Stops the periodic report (the presence service expires this gateway's users after its ttl). */
+  public void stop() {
+    vertx.cancelTimer(periodic);
+  }
+
+  /** One of {@code user}'s connections joined {@code room}: reported shortly if the user is new there. */
+  public void joined(String room, String user) {
+    if (presence.joined(room, user)) {
+      changed();
+    }
+  }
+
+  /** One of {@code user}'s connections left {@code room}: reported shortly if it was the user's last. */
+  public void left(String room, String user) {
+    if (presence.left(room, user)) {
+      changed();
+    }
+  }
+
+  private void changed() {
     if (!reportScheduled) {
       reportScheduled = true;
       vertx.setTimer(DEBOUNCE_MS, id -> {
@@ -51,16 +63,8 @@ public final class PresenceReporter {
     }
   }
 
-  public void report() {
-    Map<String, Set<String>> rooms = new TreeMap<>();
-    for (ClientSession s : sessions) {
-      if (s.user() != null) {
-        for (String room : s.rooms()) {
-          rooms.computeIfAbsent(room, r -> new TreeSet<>()).add(s.user());
-        }
-      }
-    }
+  void report() {
     vertx.eventBus().publish(Addresses.PRESENCE_HEARTBEAT,
-        PresenceProtocol.heartbeat(gatewayId, interval.multipliedBy(3).toMillis(), rooms));
+        PresenceProtocol.heartbeat(gatewayId, interval.multipliedBy(3).toMillis(), presence.snapshot()));
   }
 }

@@ -2,7 +2,6 @@ package io.switchboard.gateway.ws;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.switchboard.common.bus.BusError;
 import io.switchboard.common.log.LogLimiter;
 import io.switchboard.common.protocol.CloseCode;
 import io.switchboard.common.protocol.ErrorCode;
@@ -12,7 +11,8 @@ import io.switchboard.gateway.auth.Principal;
 import io.switchboard.gateway.auth.RoomAction;
 import io.switchboard.gateway.edge.Admission;
 import io.switchboard.gateway.room.RoomStream;
-import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +43,8 @@ public final class ClientSession {
   private final String id = UUID.randomUUID().toString();
   private final Map<String, RoomMembership> memberships = new HashMap<>();
   private final List<Runnable> drainWaiters = new ArrayList<>();
+  private final Output output = new Output();
+  private final Promise<Void> ended = Promise.promise();
   private final Bucket frames;
   /** The address whose unauthenticated slot this session holds until hello or close; null once released. */
   private String unauthenticatedIp;
@@ -70,7 +72,6 @@ public final class ClientSession {
 
   /** Starts the timers; the client has {@code helloTimeout} to say hello. */
   public void start() {
-    ctx.sessions().add(this);
     lastHeard = ctx.clock().getAsLong();
     helloTimer = ctx.vertx().setTimer(ctx.options().helloTimeout().toMillis(), t -> {
       if (principal == null) {
@@ -90,9 +91,14 @@ public final class ClientSession {
     return principal == null ? null : principal.user();
   }
 
-  /** Rooms this session has joined (for presence reports). */
-  public Set<String> rooms() {
+  /** Rooms this connection has joined or is joining. */
+  Set<String> rooms() {
     return memberships.keySet();
+  }
+
+  /** Completes once the connection is closed and everything it held is released. */
+  public Future<Void> ended() {
+    return ended.future();
   }
 
   /** Closes the socket with a documented close code. */
@@ -315,10 +321,9 @@ public final class ClientSession {
     }
     RoomMembership existing = memberships.get(room);
     if (existing != null) {
-      // Already joined (or joining): answer with the position once it is known, replay nothing.
-      existing.started().onComplete(ar -> {
+      existing.rejoined(f.ref()).onComplete(ar -> {
         if (ar.succeeded()) {
-          write(Frames.joined(f.ref(), room, existing.nextSeq() - 1, existing.epoch(), null));
+          write(ar.result());
         } else {
           failure(f.ref(), null, ar.cause());
         }
@@ -328,38 +333,22 @@ public final class ClientSession {
     if (memberships.size() >= ctx.options().maxRoomsPerConnection()) {
       throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, "limit is " + ctx.options().maxRoomsPerConnection());
     }
-    RoomMembership membership = new RoomMembership(this, room, rights, ctx.history(), ctx.options().historyPageSize(),
-        ctx.options().maxHeldMessages());
-    memberships.put(room, membership);
+    RoomMembership membership = new RoomMembership(output, room, principal.user(), rights, ctx.history(),
+        ctx.options().historyPageSize(), ctx.options().maxHeldMessages());
+    remember(membership);
     ctx.streams().join(room, membership).onComplete(ar -> {
       if (closed || memberships.get(room) != membership) {
         // Left (or closed) before the owner answered.
         ctx.streams().leave(room, membership);
         membership.failStart(RoomMembership.leftBeforeJoined(room));
         failure(f.ref(), null, RoomMembership.leftBeforeJoined(room));
-        return;
-      }
-      if (ar.failed()) {
-        memberships.remove(room);
-        ctx.streams().leave(room, membership);
+      } else if (ar.failed()) {
+        forget(membership);
         membership.failStart(ar.cause());
         failure(f.ref(), null, ar.cause());
-        return;
-      }
-      ctx.presenceReports().changed();
-      RoomStream stream = ar.result();
-      long top = stream.lastSeq();
-      if (since == null) {
-        write(Frames.joined(f.ref(), room, top, stream.epoch(), null));
-        membership.startLive(top, stream.epoch());
-      } else if (since.epoch() != null && !since.epoch().equals(stream.epoch())) {
-        // A different lineage: the client's seqs mean nothing here; say so and continue live.
-        write(Frames.joined(f.ref(), room, top, stream.epoch(), false));
-        write(Frames.recovered(room, top, stream.epoch(), false, List.of()));
-        membership.startLive(top, stream.epoch());
       } else {
-        write(Frames.joined(f.ref(), room, top, stream.epoch(), true));
-        membership.startRecovery(since.seq(), stream.epoch());
+        RoomStream stream = ar.result();
+        membership.start(f.ref(), stream.lastSeq(), stream.epoch(), since);
       }
     });
   }
@@ -375,10 +364,22 @@ public final class ClientSession {
   }
 
   private void drop(RoomMembership membership) {
-    memberships.remove(membership.room());
     membership.close();
-    ctx.streams().leave(membership.room(), membership);
-    ctx.presenceReports().changed();
+    forget(membership);
+  }
+
+  /** A new membership: in the session's rooms (and this gateway's presence) from its join request on. */
+  private void remember(RoomMembership membership) {
+    memberships.put(membership.room(), membership);
+    ctx.presenceReports().joined(membership.room(), principal.user());
+  }
+
+  /** The membership is over: out of the session's rooms, the room's stream and presence. */
+  private void forget(RoomMembership membership) {
+    if (memberships.remove(membership.room(), membership)) {
+      ctx.streams().leave(membership.room(), membership);
+      ctx.presenceReports().left(membership.room(), principal.user());
+    }
   }
 
   private void send(ClientFrame f) {
@@ -427,7 +428,7 @@ public final class ClientSession {
   }
 
   /** Writes a reply or control frame. */
-  void write(JsonObject frame) {
+  private void write(JsonObject frame) {
     if (open()) {
       socket.write(frame.encode());
     }
@@ -439,7 +440,7 @@ public final class ClientSession {
   }
 
   /** Writes a live message (an encoded frame); a socket whose outbound buffer is full is a slow consumer and is closed. */
-  void push(String frame) {
+  private void push(String frame) {
     if (!open()) {
       return;
     }
@@ -452,7 +453,7 @@ public final class ClientSession {
   }
 
   /** Runs {@code next} now if the outbound buffer has room, else once it drains. */
-  void whenWritable(Runnable next) {
+  private void whenWritable(Runnable next) {
     if (!open()) {
       return;
     }
@@ -461,16 +462,6 @@ public final class ClientSession {
     } else {
       ctx.vertx().runOnContext(v -> next.run());
     }
-  }
-
-  void recoveryFailed(String room, Throwable cause) {
-    RoomMembership membership = memberships.remove(room);
-    if (membership != null) {
-      membership.close();
-      ctx.streams().leave(room, membership);
-    }
-    write(Frames.error(null, ErrorCode.UNAVAILABLE, "history unavailable while recovering room " + room
-        + "; join again with the same since").put("room", room));
   }
 
   void onDrain() {
@@ -530,20 +521,41 @@ public final class ClientSession {
     ctx.vertx().cancelTimer(helloTimer);
     ctx.vertx().cancelTimer(pingTimer);
     ctx.vertx().cancelTimer(expiryTimer);
-    memberships.forEach((room, m) -> {
-      m.close();
-      ctx.streams().leave(room, m);
-    });
+    List.copyOf(memberships.values()).forEach(this::drop);
     drainWaiters.clear();
-    ctx.sessions().remove(this);
     releaseUnauthenticated();
     if (userSlot != null) {
       userSlot.release();
       userSlot = null;
     }
-    if (!memberships.isEmpty()) {
-      memberships.clear();
-      ctx.presenceReports().changed();
+    ended.complete();
+  }
+
+  /** What this session's room memberships write to. */
+  private final class Output implements MembershipOutput {
+
+    @Override
+    public void write(JsonObject frame) {
+      ClientSession.this.write(frame);
+    }
+
+    @Override
+    public void push(String frame) {
+      ClientSession.this.push(frame);
+    }
+
+    @Override
+    public void whenWritable(Runnable next) {
+      ClientSession.this.whenWritable(next);
+    }
+
+    @Override
+    public void ended(String room, JsonObject error) {
+      RoomMembership membership = memberships.get(room);
+      if (membership != null) {
+        forget(membership);
+      }
+      ClientSession.this.write(error);
     }
   }
 }

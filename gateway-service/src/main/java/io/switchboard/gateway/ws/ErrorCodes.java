@@ -36,6 +36,15 @@ public final class ErrorCodes {
     };
   }
 
+  /**
+   * A failed request to a service the caller cannot fix anything about (a history read): a time-out
+   * stays {@code timeout}; anything else, even an internal error over there, is {@code unavailable}
+   * here, since retrying later is all the caller can do.
+   */
+  public static ErrorCode ofDependency(Throwable cause) {
+    return of(cause) == ErrorCode.TIMEOUT ? ErrorCode.TIMEOUT : ErrorCode.UNAVAILABLE;
+  }
+
   /** The HTTP status of an error code on the HTTP API. */
   public static int httpStatus(ErrorCode code) {
     return switch (code) {

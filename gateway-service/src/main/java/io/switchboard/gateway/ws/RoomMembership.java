@@ -1,7 +1,7 @@
 package io.switchboard.gateway.ws;
 
 import io.switchboard.common.history.HistoryPage;
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.HistoryReader;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.protocol.ErrorCode;
 import io.switchboard.common.protocol.Frames;
@@ -9,6 +9,7 @@ import io.switchboard.gateway.auth.RoomAction;
 import io.switchboard.gateway.room.RoomStream;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,19 +19,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One socket's membership in one room: the next seq it must receive, and the recovery walk that
- * gets it there. While recovering, live messages are held (bounded) and missed ones are paged from
- * history; when the pages reach the held ones the socket gets a {@code recovered} marker and
- * continues live. No gap and no duplicate at the hand-off. Event-loop confined.
+ * One socket's membership in one room: where it starts (live, or recovering from a {@code since}
+ * position, or afresh after a lineage change), the next seq it must receive, and the recovery walk
+ * that gets it there. While recovering, live messages are held (bounded) and missed ones are paged
+ * from history; when the pages reach the held ones the socket gets a {@code recovered} marker and
+ * continues live. No gap and no duplicate at the hand-off. Writes only to its
+ * {@link MembershipOutput}. Event-loop confined.
  */
 final class RoomMembership implements RoomStream.Member {
 
   private static final Logger log = LoggerFactory.getLogger(RoomMembership.class);
 
-  private final ClientSession session;
+  private final MembershipOutput out;
   private final String room;
+  private final String user;
   private Set<RoomAction> rights;
-  private final MessageStore history;
+  private final HistoryReader history;
   private final int pageSize;
   private final int maxHeld;
   private final ArrayDeque<StoredMessage> held = new ArrayDeque<>();
@@ -45,19 +49,49 @@ final class RoomMembership implements RoomStream.Member {
   private boolean positionReset;
   private boolean closed;
   private String epoch;
+  /** Counts lineage changes: a history read issued under an earlier lineage is stale when it answers. */
+  private int lineage;
 
-  RoomMembership(ClientSession session, String room, Set<RoomAction> rights, MessageStore history, int pageSize,
-                 int maxHeld) {
-    this.session = session;
+  /**
+   * @param user the connection's user (for log lines)
+   * @param rights what the connection's token allows in the room
+   * @param pageSize messages per history read while recovering
+   * @param maxHeld live messages held while recovering; past it they are dropped and read from history
+   */
+  RoomMembership(MembershipOutput out, String room, String user, Set<RoomAction> rights, HistoryReader history,
+                 int pageSize, int maxHeld) {
+    this.out = out;
     this.room = room;
+    this.user = user;
     this.rights = rights;
     this.history = history;
     this.pageSize = pageSize;
     this.maxHeld = maxHeld;
   }
 
-  /** Until the stream is confirmed the membership holds whatever it is handed. */
-  void startLive(long top, String epoch) {
+  /**
+   * The room's stream confirmed the join at {@code top} under {@code epoch}: answers the join with
+   * {@code joined} and starts where the client asked. Without {@code since} it goes live from the
+   * top. With a {@code since} of another lineage the client's seqs mean nothing here: it says so
+   * ({@code recovering: false} and a {@code recovered: false} marker) and goes live. Otherwise it
+   * replays {@code (since, top]} from history first, then goes live. Until then it holds whatever
+   * the stream hands it.
+   */
+  void start(String ref, long top, String epoch, ClientFrame.Since since) {
+    if (since == null) {
+      out.write(Frames.joined(ref, room, top, epoch, null));
+      startLive(top, epoch);
+    } else if (since.epoch() != null && !since.epoch().equals(epoch)) {
+      out.write(Frames.joined(ref, room, top, epoch, false));
+      out.write(Frames.recovered(room, top, epoch, false, List.of()));
+      startLive(top, epoch);
+    } else {
+      out.write(Frames.joined(ref, room, top, epoch, true));
+      startRecovery(since.seq(), epoch);
+    }
+  }
+
+  private void startLive(long top, String epoch) {
     this.epoch = epoch;
     this.nextSeq = top + 1;
     this.live = true;
@@ -66,7 +100,7 @@ final class RoomMembership implements RoomStream.Member {
   }
 
   /** Replays {@code (since, ...]} from history, then continues live. */
-  void startRecovery(long since, String epoch) {
+  private void startRecovery(long since, String epoch) {
     this.epoch = epoch;
     this.nextSeq = since + 1;
     this.live = false;
@@ -79,13 +113,18 @@ final class RoomMembership implements RoomStream.Member {
     return started.future();
   }
 
+  /**
+   * Answers a second join of this room (the client may not know the first one went through): the
+   * position once the first join resolved it; nothing is replayed.
+   */
+  Future<JsonObject> rejoined(String ref) {
+    return started.future().map(v -> Frames.joined(ref, room, nextSeq - 1, epoch, null));
+  }
+
   void failStart(Throwable cause) {
     started.tryFail(cause);
   }
 
-  String epoch() {
-    return epoch;
-  }
 
   void close() {
     closed = true;
@@ -111,9 +150,6 @@ final class RoomMembership implements RoomStream.Member {
     this.rights = newRights;
   }
 
-  long nextSeq() {
-    return nextSeq;
-  }
 
   @Override
   public void onMessage(StoredMessage m, String frame) {
@@ -131,7 +167,7 @@ final class RoomMembership implements RoomStream.Member {
     }
     if (m.seq() == nextSeq) {
       nextSeq++;
-      session.push(frame);
+      out.push(frame);
     } else if (m.seq() > nextSeq) {
       // Cannot happen with a gap-repaired stream; recover rather than deliver out of order.
       log.atWarn().addKeyValue("room", room).addKeyValue("seq", m.seq()).addKeyValue("expected", nextSeq)
@@ -143,17 +179,20 @@ final class RoomMembership implements RoomStream.Member {
   }
 
   private void fetchPage() {
-    if (closed) {
-      return;
+    if (closed || live) {
+      return; // left, or a lineage change ended the recovery this read was for
     }
+    int readUnder = lineage;
     history.after(room, nextSeq - 1, pageSize).onComplete(ar -> {
-      if (closed) {
+      if (closed || readUnder != lineage) {
         return;
       }
       if (ar.failed()) {
-        log.atWarn().addKeyValue("room", room).addKeyValue("user", session.user())
+        log.atWarn().addKeyValue("room", room).addKeyValue("user", user)
             .log("recovery page failed: {}", ar.cause().toString());
-        session.recoveryFailed(room, ar.cause());
+        close();
+        out.ended(room, Frames.error(null, ErrorCode.UNAVAILABLE, "history unavailable while recovering room " + room
+            + "; join again with the same since").put("room", room));
         return;
       }
       onPage(ar.result());
@@ -165,7 +204,7 @@ final class RoomMembership implements RoomStream.Member {
       // The client claims a position the room never reached (history commits before any delivery,
       // so a seq a client saw is never above the store's top). Its view is not this room's: say
       // so, as for a lineage change, and continue live from the top.
-      log.atInfo().addKeyValue("room", room).addKeyValue("user", session.user()).addKeyValue("since", nextSeq - 1)
+      log.atInfo().addKeyValue("room", room).addKeyValue("user", user).addKeyValue("since", nextSeq - 1)
           .addKeyValue("top", page.top()).log("join since a seq above the room's top; continuing from the top");
       nextSeq = page.top() + 1;
       missing.clear();
@@ -180,13 +219,13 @@ final class RoomMembership implements RoomStream.Member {
     for (StoredMessage m : page.messages()) {
       if (m.seq() == nextSeq) {
         nextSeq++;
-        session.write(Frames.message(m));
+        out.write(Frames.message(m));
       }
     }
     boolean more = page.messages().size() >= pageSize && nextSeq <= page.top();
     if (more || heldOverflow) {
       heldOverflow = false;
-      session.whenWritable(this::fetchPage);
+      out.whenWritable(this::fetchPage);
       return;
     }
     handOver();
@@ -201,21 +240,21 @@ final class RoomMembership implements RoomStream.Member {
       } else if (m.seq() == nextSeq) {
         held.pollFirst();
         nextSeq++;
-        session.write(Frames.message(m));
+        out.write(Frames.message(m));
       } else {
         // Committed after our read but before the first held message: read again.
-        session.whenWritable(this::fetchPage);
+        out.whenWritable(this::fetchPage);
         return;
       }
     }
     live = true;
-    session.write(Frames.recovered(room, nextSeq - 1, epoch, missing.isEmpty() && !positionReset, List.copyOf(missing)));
+    out.write(Frames.recovered(room, nextSeq - 1, epoch, missing.isEmpty() && !positionReset, List.copyOf(missing)));
     missing.clear();
     positionReset = false;
   }
 
   private void noteMissing(long from, long to) {
-    log.atInfo().addKeyValue("room", room).addKeyValue("user", session.user()).addKeyValue("from", from)
+    log.atInfo().addKeyValue("room", room).addKeyValue("user", user).addKeyValue("from", from)
         .addKeyValue("to", to).log("messages asked for are no longer retained");
     long[] last = missing.isEmpty() ? null : missing.get(missing.size() - 1);
     if (last != null && last[1] + 1 == from) {
@@ -232,11 +271,14 @@ final class RoomMembership implements RoomStream.Member {
       return;
     }
     epoch = newEpoch;
+    lineage++;
     nextSeq = 1;
     held.clear();
+    heldOverflow = false;
     missing.clear();
+    positionReset = false;
     live = true;
-    session.write(Frames.recovered(room, 0, newEpoch, false, List.of()));
+    out.write(Frames.recovered(room, 0, newEpoch, false, List.of()));
   }
 
   private void flushHeld() {

@@ -1,6 +1,6 @@
 package io.switchboard.gateway.ws;
 
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.HistoryReader;
 import io.switchboard.common.log.LogLimiter;
 import io.switchboard.gateway.GatewayOptions;
 import io.switchboard.gateway.auth.RoomPolicy;
@@ -12,7 +12,6 @@ import io.switchboard.gateway.room.RoomClient;
 import io.switchboard.gateway.room.RoomStreams;
 import io.vertx.core.Vertx;
 
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,7 +20,8 @@ import java.util.function.LongSupplier;
  * @param tokens verifies {@code hello} and {@code refresh} tokens
  * @param policy who may join, send to and see presence of which room
  * @param admission the process's connection caps and rate-limit buckets
- * @param sessions the instance's open sessions (presence reports and shutdown walk it)
+ * @param history where a recovering membership reads the messages its client missed
+ * @param presenceReports this instance's presence: who is in which room
  * @param logLimiter caps log lines clients can provoke
  * @param clock epoch milliseconds
  */
@@ -33,10 +33,9 @@ public record SessionContext(
     Admission admission,
     RoomClient rooms,
     RoomStreams streams,
-    MessageStore history,
+    HistoryReader history,
     PresenceClient presence,
     PresenceReporter presenceReports,
-    Set<ClientSession> sessions,
     LogLimiter logLimiter,
     LongSupplier clock) {
 }

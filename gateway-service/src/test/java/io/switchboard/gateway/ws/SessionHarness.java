@@ -73,11 +73,10 @@ final class SessionHarness implements AutoCloseable {
       }
     });
     streams = new RoomStreams(vertx, rooms, history, "test/0", options.historyPageSize(), options.maxHeldMessages());
-    Set<ClientSession> sessions = new HashSet<>();
     vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_QUERY, m -> m.reply(PresenceProtocol.queryReply(List.of("someone"))));
     ctx = new SessionContext(vertx, options, Tokens.create(vertx, auth), auth.policy(), admission, rooms, streams, history,
         new PresenceClient(vertx.eventBus(), Duration.ofSeconds(2)), new PresenceReporter(vertx, "test/0",
-        options.presenceInterval(), sessions), sessions, LogLimiter.perMinute(1000), System::currentTimeMillis);
+        options.presenceInterval()), LogLimiter.perMinute(1000), System::currentTimeMillis);
   }
 
   /** Development tokens on, default room policies, the given gateway settings. */
