@@ -1,7 +1,7 @@
 package io.switchboard.gateway.http;
 
 import io.switchboard.common.history.HistoryPage;
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.HistoryReader;
 import io.switchboard.common.protocol.ErrorCode;
 import io.switchboard.common.protocol.Frames;
 import io.switchboard.common.protocol.Rooms;
@@ -27,11 +27,11 @@ public final class HistoryApi {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
 
-  private final MessageStore history;
+  private final HistoryReader history;
   private final TokenVerifier tokens;
   private final RoomPolicy policy;
 
-  public HistoryApi(MessageStore history, TokenVerifier tokens, RoomPolicy policy) {
+  public HistoryApi(HistoryReader history, TokenVerifier tokens, RoomPolicy policy) {
     this.history = history;
     this.tokens = tokens;
     this.policy = policy;

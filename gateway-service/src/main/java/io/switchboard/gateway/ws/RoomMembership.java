@@ -1,7 +1,7 @@
 package io.switchboard.gateway.ws;
 
 import io.switchboard.common.history.HistoryPage;
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.HistoryReader;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.protocol.ErrorCode;
 import io.switchboard.common.protocol.Frames;
@@ -30,7 +30,7 @@ final class RoomMembership implements RoomStream.Member {
   private final ClientSession session;
   private final String room;
   private Set<RoomAction> rights;
-  private final MessageStore history;
+  private final HistoryReader history;
   private final int pageSize;
   private final int maxHeld;
   private final ArrayDeque<StoredMessage> held = new ArrayDeque<>();
@@ -46,7 +46,7 @@ final class RoomMembership implements RoomStream.Member {
   private boolean closed;
   private String epoch;
 
-  RoomMembership(ClientSession session, String room, Set<RoomAction> rights, MessageStore history, int pageSize,
+  RoomMembership(ClientSession session, String room, Set<RoomAction> rights, HistoryReader history, int pageSize,
                  int maxHeld) {
     this.session = session;
     this.room = room;

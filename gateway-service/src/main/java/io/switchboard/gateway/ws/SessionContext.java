@@ -1,6 +1,6 @@
 package io.switchboard.gateway.ws;
 
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.HistoryReader;
 import io.switchboard.common.log.LogLimiter;
 import io.switchboard.gateway.GatewayOptions;
 import io.switchboard.gateway.auth.RoomPolicy;
@@ -33,7 +33,7 @@ public record SessionContext(
     Admission admission,
     RoomClient rooms,
     RoomStreams streams,
-    MessageStore history,
+    HistoryReader history,
     PresenceClient presence,
     PresenceReporter presenceReports,
     Set<ClientSession> sessions,
