@@ -1,9 +1,9 @@
 package io.switchboard.gateway;
 
 import io.switchboard.common.bus.Addresses;
+import io.switchboard.common.bus.EventBusMessageLog;
 import io.switchboard.common.bus.SubscriberIds;
 import io.switchboard.common.cluster.ClusterView;
-import io.switchboard.common.history.EventBusMessageStore;
 import io.switchboard.common.log.LogLimiter;
 import io.switchboard.common.protocol.CloseCode;
 import io.switchboard.common.protocol.ErrorCode;
@@ -79,7 +79,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     String subscriberId = SubscriberIds.of(cluster.localNodeId(), instance);
     EventBusRoomClient rooms = new EventBusRoomClient(vertx, cluster, shards, options);
-    CoalescingReads history = new CoalescingReads(new EventBusMessageStore(vertx.eventBus(), options.historyTimeout()));
+    CoalescingReads history = new CoalescingReads(new EventBusMessageLog(vertx.eventBus(), options.historyTimeout()));
     RoomStreams streams = new RoomStreams(vertx, rooms, history, subscriberId, options.historyPageSize(),
         options.maxHeldMessages());
     presence = new PresenceReporter(vertx, subscriberId, options.presenceInterval());

@@ -19,10 +19,12 @@ final class HistoryFailures {
     if (failure instanceof UnprocessableMessageException) {
       return BusError.UNPROCESSABLE;
     }
-    if (failure instanceof IllegalArgumentException || failure instanceof ClassCastException) {
-      // Decoders and Batches.requireContiguous refuse malformed requests before the store writes.
+    if (failure instanceof IllegalArgumentException) {
+      // The HistoryProtocol decoders (and the stores' own Batches checks) refuse a malformed
+      // request before anything is written.
       return BusError.BAD_REQUEST;
     }
+    // The store failed: the outcome is unknown and a retry may succeed.
     return BusError.UNAVAILABLE;
   }
 

@@ -2,7 +2,11 @@ package io.switchboard.history;
 
 import io.switchboard.common.bus.Addresses;
 import io.switchboard.common.bus.BusError;
-import io.switchboard.common.history.HistoryProtocol;
+import io.switchboard.common.bus.HistoryProtocol;
+import io.switchboard.common.bus.HistoryProtocol.AppendRequest;
+import io.switchboard.common.bus.HistoryProtocol.Direction;
+import io.switchboard.common.bus.HistoryProtocol.PageRequest;
+import io.switchboard.common.bus.HistoryProtocol.StateRequest;
 import io.switchboard.common.history.MessageStore;
 import io.switchboard.common.log.LogLimiter;
 import io.switchboard.history.store.RetentionOptions;
@@ -19,8 +23,9 @@ import org.slf4j.event.Level;
 import java.util.function.Function;
 
 /**
- * Binds the history addresses on the event bus and answers them from a {@link MessageStore};
- * runs the retention rules in the background.
+ * Binds the history addresses on the event bus and answers them from a {@link MessageStore}: each
+ * request is decoded by {@link HistoryProtocol} first, so a malformed one is refused before the
+ * store sees it. Runs the retention rules in the background.
  */
 public final class HistoryVerticle extends VerticleBase {
 
@@ -50,48 +55,56 @@ public final class HistoryVerticle extends VerticleBase {
       vertx.setPeriodic(retention.interval().toMillis(), id -> task.run());
     }
     return Future.all(
-        bind(Addresses.HISTORY_STATE, req -> store.state(req.getString("room")).map(HistoryProtocol::encode)),
-        bind(Addresses.HISTORY_APPEND, this::append),
-        bind(Addresses.HISTORY_PAGE, this::page));
+        bind(Addresses.HISTORY_STATE, HistoryProtocol::decodeStateRequest, this::state),
+        bind(Addresses.HISTORY_APPEND, HistoryProtocol::decodeAppendRequest, this::append),
+        bind(Addresses.HISTORY_PAGE, HistoryProtocol::decodePageRequest, this::page));
   }
 
-  private Future<JsonObject> append(JsonObject req) {
-    HistoryProtocol.AppendRequest append = HistoryProtocol.decodeAppendRequest(req);
-    return store.append(append.room(), append.epoch(), append.messages()).map(HistoryProtocol::encode);
+  private Future<JsonObject> state(StateRequest request) {
+    return store.state(request.room()).map(HistoryProtocol::encode);
   }
 
-  private Future<JsonObject> page(JsonObject req) {
-    int limit = Math.max(0, Math.min(MAX_PAGE, req.getInteger("limit", 100)));
-    String room = req.getString("room");
-    return (req.containsKey("before")
-        ? store.before(room, req.getLong("before"), limit)
-        : store.after(room, req.getLong("after", 0L), limit)).map(HistoryProtocol::encode);
+  private Future<JsonObject> append(AppendRequest request) {
+    return store.append(request.room(), request.epoch(), request.messages()).map(HistoryProtocol::encode);
   }
 
-  private Future<Void> bind(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    return vertx.eventBus().<JsonObject>consumer(address, msg -> answer(msg, handler)).completion();
+  private Future<JsonObject> page(PageRequest request) {
+    int limit = Math.max(0, Math.min(MAX_PAGE, request.limit()));
+    return (request.direction() == Direction.BEFORE
+        ? store.before(request.room(), request.seq(), limit)
+        : store.after(request.room(), request.seq(), limit)).map(HistoryProtocol::encode);
   }
 
-  private static void answer(Message<JsonObject> msg, Function<JsonObject, Future<JsonObject>> handler) {
-    JsonObject req;
+  private <R> Future<Void> bind(String address, Function<JsonObject, R> decoder, Function<R, Future<JsonObject>> serve) {
+    return vertx.eventBus().consumer(address, msg -> answer(msg, decoder, serve)).completion();
+  }
+
+  /**
+   * Decodes the request, then serves it from the store. A request the decoder refuses never
+   * reaches the store; whatever fails, the decoder or the store (by a failed future or by
+   * throwing), is answered through {@link HistoryFailures}.
+   */
+  private static <R> void answer(Message<Object> msg, Function<JsonObject, R> decoder,
+                                 Function<R, Future<JsonObject>> serve) {
+    Future<JsonObject> body = body(msg);
+    body.map(decoder).compose(serve)
+        .onSuccess(msg::reply)
+        .onFailure(e -> refuse(msg, roomOf(body), e));
+  }
+
+  /** The request's JSON object; a clustered bus decodes it from the wire on first access. */
+  private static Future<JsonObject> body(Message<Object> msg) {
     try {
-      req = msg.body();
+      return msg.body() instanceof JsonObject json ? Future.succeededFuture(json)
+          : Future.failedFuture(new IllegalArgumentException("the request must be a JSON object"));
     } catch (DecodeException e) {
-      // Decoded lazily from the wire, on first access.
-      refuse(msg, null, BusError.BAD_REQUEST, e);
-      return;
+      return Future.failedFuture(new IllegalArgumentException("the request is not valid JSON", e));
     }
-    if (req == null || !(req.getValue("room") instanceof String room)) {
-      refuse(msg, null, BusError.BAD_REQUEST, new IllegalArgumentException("room is required"));
-      return;
-    }
-    Future<JsonObject> reply;
-    try {
-      reply = handler.apply(req);
-    } catch (RuntimeException e) {
-      reply = Future.failedFuture(e);
-    }
-    reply.onSuccess(msg::reply).onFailure(e -> refuse(msg, room, HistoryFailures.classify(e), e));
+  }
+
+  /** The room a request names, for the log, if it names one. */
+  private static String roomOf(Future<JsonObject> body) {
+    return body.succeeded() && body.result().getValue("room") instanceof String room ? room : null;
   }
 
   /**
@@ -99,7 +112,8 @@ public final class HistoryVerticle extends VerticleBase {
    * keeps its stack trace. Both are rate-limited: a caller retrying, or every room retrying while
    * the database is down, must not fill the disk.
    */
-  private static void refuse(Message<JsonObject> msg, String room, BusError error, Throwable cause) {
+  private static void refuse(Message<Object> msg, String room, Throwable cause) {
+    BusError error = HistoryFailures.classify(cause);
     boolean callerCaused = HistoryFailures.callerCaused(error);
     long suppressed = LOG_LIMITER.acquire(callerCaused ? "refused-request" : "store-failure");
     if (suppressed != LogLimiter.DENIED) {

@@ -2,11 +2,15 @@ package io.switchboard.history;
 
 import io.switchboard.common.bus.Addresses;
 import io.switchboard.common.bus.BusError;
+import io.switchboard.common.bus.EventBusMessageLog;
+import io.switchboard.common.bus.HistoryProtocol;
 import io.switchboard.common.history.AppendResult;
-import io.switchboard.common.history.EventBusMessageStore;
-import io.switchboard.common.history.ForwardingMessageStore;
+import io.switchboard.common.history.ForwardingMessageLog;
+import io.switchboard.common.history.HistoryPage;
 import io.switchboard.common.history.InMemoryMessageStore;
+import io.switchboard.common.history.MessageLog;
 import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.RetentionRule;
 import io.switchboard.common.history.RoomState;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.history.store.PgMessageStore;
@@ -20,7 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +48,7 @@ class HistoryVerticleTest {
 
   @Test
   void aBatchTheStoreCannotHoldIsAnsweredUnprocessableAndTheRoomTakesTheNextOne() {
-    MessageStore history = deploy(new InMemoryMessageStore());
+    MessageLog history = deploy(new InMemoryMessageStore());
     assertRefusesNulAndTakesTheNextBatch(history);
   }
 
@@ -87,28 +93,84 @@ class HistoryVerticleTest {
 
   @Test
   void aStoreFailureIsAnsweredUnavailableSoTheRoomRetries() {
-    MessageStore history = deploy(new AppendsFail(new IllegalStateException("disk on fire")));
+    MessageLog history = deploy(new AppendsFail(false));
     String epoch = history.state(ROOM).await().epoch();
     assertThat(BusError.of(failureOf(history.append(ROOM, epoch, List.of(message(1, "m1"))))))
         .isEqualTo(BusError.UNAVAILABLE);
   }
 
-  /** A store whose rooms load but whose appends all fail the same way. */
-  private static final class AppendsFail extends ForwardingMessageStore {
-    private final RuntimeException failure;
+  @Test
+  void aStoreThatThrowsIsAnsweredLikeOneThatFails() {
+    MessageLog history = deploy(new AppendsFail(true));
+    String epoch = history.state(ROOM).await().epoch();
+    assertThat(BusError.of(failureOf(history.append(ROOM, epoch, List.of(message(1, "m1"))))))
+        .isEqualTo(BusError.UNAVAILABLE);
+  }
 
-    AppendsFail(RuntimeException failure) {
+  @Test
+  void malformedStateAndPageRequestsAreAnsweredBadRequest() {
+    deploy(new InMemoryMessageStore());
+    List<Object[]> malformed = List.of(
+        new Object[] {Addresses.HISTORY_STATE, new JsonObject()},
+        new Object[] {Addresses.HISTORY_STATE, new JsonObject().put("room", 7)},
+        new Object[] {Addresses.HISTORY_STATE, "lobby"},
+        new Object[] {Addresses.HISTORY_PAGE, new JsonObject().put("after", 0)},
+        new Object[] {Addresses.HISTORY_PAGE, new JsonObject().put("room", ROOM).put("after", "zero")},
+        new Object[] {Addresses.HISTORY_PAGE, new JsonObject().put("room", ROOM).put("before", 1.5)},
+        new Object[] {Addresses.HISTORY_PAGE, new JsonObject().put("room", ROOM).put("limit", "all")},
+        new Object[] {Addresses.HISTORY_PAGE, new JsonObject().put("room", ROOM).put("after", 0).put("before", 9)});
+
+    for (Object[] request : malformed) {
+      Future<Object> reply = vertx.eventBus().request((String) request[0], request[1]).map(m -> m.body());
+      assertThat(BusError.of(failureOf(reply))).as("answer to %s on %s", request[1], request[0])
+          .isEqualTo(BusError.BAD_REQUEST);
+    }
+  }
+
+  @Test
+  void pagesAreServedAfterOrBeforeASeqAndTheLimitIsCappedAtTheLargestPage() {
+    InMemoryMessageStore store = new InMemoryMessageStore();
+    MessageLog history = deploy(store);
+    String epoch = store.state(ROOM).await().epoch();
+    int count = HistoryVerticle.MAX_PAGE + 5;
+    store.append(ROOM, epoch, LongStream.rangeClosed(1, count).mapToObj(seq -> message(seq, "m" + seq)).toList()).await();
+
+    assertThat(history.after(ROOM, 2, 3).await().messages()).extracting(StoredMessage::seq).containsExactly(3L, 4L, 5L);
+    assertThat(history.before(ROOM, 5, 2).await().messages()).extracting(StoredMessage::seq).containsExactly(3L, 4L);
+    assertThat(history.after(ROOM, 0, Integer.MAX_VALUE).await().messages()).hasSize(HistoryVerticle.MAX_PAGE);
+    assertThat(history.after(ROOM, 0, -1).await().messages()).isEmpty();
+    HistoryPage unbounded = HistoryProtocol.decodePage(vertx.eventBus()
+        .<JsonObject>request(Addresses.HISTORY_PAGE, new JsonObject().put("room", ROOM)).await().body());
+    assertThat(unbounded.messages()).extracting(StoredMessage::seq)
+        .as("no bound reads from the start, no limit reads the default page")
+        .hasSize(HistoryProtocol.DEFAULT_PAGE_LIMIT).startsWith(1L);
+  }
+
+  /** A store whose rooms load but whose appends all fail, by a failed future or by throwing. */
+  private static final class AppendsFail extends ForwardingMessageLog implements MessageStore {
+    private final boolean throwing;
+
+    AppendsFail(boolean throwing) {
       super(new InMemoryMessageStore());
-      this.failure = failure;
+      this.throwing = throwing;
     }
 
     @Override
     public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
+      IllegalStateException failure = new IllegalStateException("disk on fire");
+      if (throwing) {
+        throw failure;
+      }
       return Future.failedFuture(failure);
+    }
+
+    @Override
+    public Future<Long> applyRetention(RetentionRule rule, Collection<String> longerPrefixes, long nowMillis) {
+      throw new UnsupportedOperationException("these verticles do not run retention");
     }
   }
 
-  private static void assertRefusesNulAndTakesTheNextBatch(MessageStore history) {
+  private static void assertRefusesNulAndTakesTheNextBatch(MessageLog history) {
     RoomState state = history.state(ROOM).await();
     Future<AppendResult> poisoned = history.append(ROOM, state.epoch(), List.of(message(1, "fine"), message(2, "bad\u0000id")));
 
@@ -117,9 +179,9 @@ class HistoryVerticleTest {
         .isEqualTo(new AppendResult.Appended(1, state.epoch()));
   }
 
-  private MessageStore deploy(MessageStore store) {
+  private MessageLog deploy(MessageStore store) {
     vertx.deployVerticle(new HistoryVerticle(store, new RetentionOptions(List.of(), Duration.ofMinutes(1)), false)).await();
-    return new EventBusMessageStore(vertx.eventBus(), Duration.ofSeconds(10));
+    return new EventBusMessageLog(vertx.eventBus(), Duration.ofSeconds(10));
   }
 
   private static StoredMessage message(long seq, String clientMsgId) {

@@ -1,8 +1,8 @@
 package io.switchboard.room;
 
+import io.switchboard.common.bus.EventBusMessageLog;
 import io.switchboard.common.cluster.Role;
 import io.switchboard.common.config.ConfigSource;
-import io.switchboard.common.history.EventBusMessageStore;
 import io.switchboard.common.service.ServiceContext;
 import io.switchboard.common.service.SwitchboardService;
 import io.switchboard.common.shard.ShardMap;
@@ -30,7 +30,7 @@ public final class RoomService implements SwitchboardService {
   public Future<?> deploy(ServiceContext ctx) {
     ShardMap shards = new ShardMap(config.integer("room.shards", ShardMap.DEFAULT_SHARDS));
     Duration historyTimeout = config.millis("room.historyTimeoutMs", Duration.ofSeconds(3));
-    EventBusMessageStore store = new EventBusMessageStore(ctx.vertx().eventBus(), historyTimeout);
+    EventBusMessageLog store = new EventBusMessageLog(ctx.vertx().eventBus(), historyTimeout);
     ctx.readiness().register("history", p -> p.complete(
         ctx.cluster().members(Role.HISTORY).isEmpty() ? Status.KO() : Status.OK()));
     return ctx.vertx().deployVerticle(new RoomVerticle(ctx.cluster(), store, shards, SequencerOptions.from(config)));

@@ -5,7 +5,7 @@ import io.switchboard.common.bus.BusError;
 import io.switchboard.common.bus.RoomProtocol;
 import io.switchboard.common.cluster.ClusterView;
 import io.switchboard.common.cluster.Role;
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.MessageLog;
 import io.switchboard.common.log.LogLimiter;
 import io.switchboard.common.shard.ShardMap;
 import io.switchboard.room.sequencer.EventBusFanOut;
@@ -37,13 +37,13 @@ public final class RoomVerticle extends VerticleBase {
   private static final LogLimiter LOG_LIMITER = LogLimiter.perMinute(10);
 
   private final ClusterView cluster;
-  private final MessageStore store;
+  private final MessageLog store;
   private final ShardMap shards;
   private final SequencerOptions options;
   private RoomRegistry registry;
   private ClusterView.Registration membership;
 
-  public RoomVerticle(ClusterView cluster, MessageStore store, ShardMap shards, SequencerOptions options) {
+  public RoomVerticle(ClusterView cluster, MessageLog store, ShardMap shards, SequencerOptions options) {
     this.cluster = cluster;
     this.store = store;
     this.shards = shards;

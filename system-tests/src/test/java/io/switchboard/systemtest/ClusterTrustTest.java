@@ -1,13 +1,13 @@
 package io.switchboard.systemtest;
 
 import io.switchboard.common.bus.Addresses;
+import io.switchboard.common.bus.HistoryProtocol;
 import io.switchboard.common.bus.PresenceProtocol;
 import io.switchboard.common.bus.RoomProtocol;
 import io.switchboard.common.cluster.EventBusOptionsFactory;
 import io.switchboard.common.config.ClusterTlsOptions;
 import io.switchboard.common.config.ConfigSource;
 import io.switchboard.common.config.TestCertificates;
-import io.switchboard.common.history.HistoryProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;

@@ -1,6 +1,5 @@
 package io.switchboard.common.bus;
 
-import io.switchboard.common.history.HistoryProtocol;
 import io.switchboard.common.history.StoredMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

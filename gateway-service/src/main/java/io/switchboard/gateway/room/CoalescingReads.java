@@ -1,16 +1,10 @@
 package io.switchboard.gateway.room;
 
-import io.switchboard.common.history.AppendResult;
 import io.switchboard.common.history.HistoryPage;
-import io.switchboard.common.history.MessageStore;
-import io.switchboard.common.history.RetentionRule;
-import io.switchboard.common.history.RoomState;
-import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.history.HistoryReader;
 import io.vertx.core.Future;
 
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,16 +15,16 @@ import java.util.Map;
  * {@link #after} is shared; nothing is cached once the read completes. Event-loop confined: one
  * per gateway verticle instance.
  */
-public final class CoalescingReads implements MessageStore {
+public final class CoalescingReads implements HistoryReader {
 
   private record Key(String room, long afterSeq, int limit) {
   }
 
-  private final MessageStore delegate;
+  private final HistoryReader delegate;
   private final Map<Key, Future<HistoryPage>> inFlight = new HashMap<>();
   private long shared;
 
-  public CoalescingReads(MessageStore delegate) {
+  public CoalescingReads(HistoryReader delegate) {
     this.delegate = delegate;
   }
 
@@ -56,22 +50,7 @@ public final class CoalescingReads implements MessageStore {
   }
 
   @Override
-  public Future<RoomState> state(String room) {
-    return delegate.state(room);
-  }
-
-  @Override
-  public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
-    return delegate.append(room, epoch, batch);
-  }
-
-  @Override
   public Future<HistoryPage> before(String room, long beforeSeq, int limit) {
     return delegate.before(room, beforeSeq, limit);
-  }
-
-  @Override
-  public Future<Long> applyRetention(RetentionRule rule, Collection<String> longerPrefixes, long nowMillis) {
-    return delegate.applyRetention(rule, longerPrefixes, nowMillis);
   }
 }

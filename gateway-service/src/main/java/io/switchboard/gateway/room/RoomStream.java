@@ -1,7 +1,7 @@
 package io.switchboard.gateway.room;
 
 import io.switchboard.common.history.HistoryPage;
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.HistoryReader;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.protocol.Frames;
 import io.vertx.core.Future;
@@ -39,7 +39,7 @@ public final class RoomStream {
   private static final long REPAIR_RETRY_MS = 200;
 
   private final String room;
-  private final MessageStore history;
+  private final HistoryReader history;
   private final Vertx vertx;
   private final int pageSize;
   private final int maxPending;
@@ -56,7 +56,7 @@ public final class RoomStream {
   private long repairs;
   private Future<RoomStream> started;
 
-  RoomStream(String room, MessageStore history, Vertx vertx, int pageSize, int maxPending) {
+  RoomStream(String room, HistoryReader history, Vertx vertx, int pageSize, int maxPending) {
     this.room = room;
     this.history = history;
     this.vertx = vertx;

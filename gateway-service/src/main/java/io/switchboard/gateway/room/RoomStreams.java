@@ -1,7 +1,7 @@
 package io.switchboard.gateway.room;
 
 import io.switchboard.common.bus.RoomProtocol;
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.HistoryReader;
 import io.switchboard.common.history.StoredMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,7 +28,7 @@ public final class RoomStreams {
 
   private final Vertx vertx;
   private final RoomClient rooms;
-  private final MessageStore history;
+  private final HistoryReader history;
   private final String subscriberId;
   private final int pageSize;
   private final int maxPending;
@@ -36,7 +36,7 @@ public final class RoomStreams {
   private final ArrayDeque<JsonObject> backlog = new ArrayDeque<>();
   private boolean draining;
 
-  public RoomStreams(Vertx vertx, RoomClient rooms, MessageStore history, String subscriberId, int pageSize,
+  public RoomStreams(Vertx vertx, RoomClient rooms, HistoryReader history, String subscriberId, int pageSize,
                      int maxPending) {
     this.vertx = vertx;
     this.rooms = rooms;

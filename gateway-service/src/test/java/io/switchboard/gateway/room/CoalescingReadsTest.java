@@ -1,17 +1,12 @@
 package io.switchboard.gateway.room;
 
-import io.switchboard.common.history.AppendResult;
 import io.switchboard.common.history.HistoryPage;
-import io.switchboard.common.history.MessageStore;
-import io.switchboard.common.history.RetentionRule;
-import io.switchboard.common.history.RoomState;
-import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.history.HistoryReader;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,34 +15,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CoalescingReadsTest {
 
   /** A history whose reads stay in flight until the test answers them. */
-  private static final class SlowHistory implements MessageStore {
+  private static final class SlowHistory implements HistoryReader {
     final List<Promise<HistoryPage>> reads = new ArrayList<>();
 
     @Override
     public Future<HistoryPage> after(String room, long afterSeq, int limit) {
-      Promise<HistoryPage> p = Promise.promise();
-      reads.add(p);
-      return p.future();
-    }
-
-    @Override
-    public Future<RoomState> state(String room) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
-      throw new UnsupportedOperationException();
+      return read();
     }
 
     @Override
     public Future<HistoryPage> before(String room, long beforeSeq, int limit) {
-      throw new UnsupportedOperationException();
+      return read();
     }
 
-    @Override
-    public Future<Long> applyRetention(RetentionRule rule, Collection<String> longerPrefixes, long nowMillis) {
-      throw new UnsupportedOperationException();
+    private Future<HistoryPage> read() {
+      Promise<HistoryPage> p = Promise.promise();
+      reads.add(p);
+      return p.future();
     }
   }
 
@@ -88,5 +72,14 @@ class CoalescingReadsTest {
 
     reads.after("lobby", 41, 100);
     assertThat(history.reads).as("a later read asks history again").hasSize(2);
+  }
+
+  @Test
+  void pagesBeforeASeqGoToHistoryEachTime() {
+    reads.before("lobby", 41, 100);
+    reads.before("lobby", 41, 100);
+
+    assertThat(history.reads).hasSize(2);
+    assertThat(reads.shared()).isZero();
   }
 }

@@ -1,6 +1,6 @@
 package io.switchboard.history.store;
 
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.HistoryRetention;
 import io.switchboard.common.history.RetentionRule;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -16,12 +16,12 @@ public final class RetentionTask {
 
   private static final Logger log = LoggerFactory.getLogger(RetentionTask.class);
 
-  private final MessageStore store;
+  private final HistoryRetention store;
   private final RetentionOptions options;
   private final LongSupplier clock;
   private boolean running;
 
-  public RetentionTask(MessageStore store, RetentionOptions options, LongSupplier clock) {
+  public RetentionTask(HistoryRetention store, RetentionOptions options, LongSupplier clock) {
     this.store = store;
     this.options = options;
     this.clock = clock;

@@ -1,8 +1,8 @@
 package io.switchboard.history.store;
 
+import io.switchboard.common.bus.HistoryProtocol;
 import io.switchboard.common.history.AppendResult;
 import io.switchboard.common.history.HistoryPage;
-import io.switchboard.common.history.HistoryProtocol;
 import io.switchboard.common.history.MessageStoreContract;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.history.UnprocessableMessageException;

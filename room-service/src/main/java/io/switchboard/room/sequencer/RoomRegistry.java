@@ -2,7 +2,7 @@ package io.switchboard.room.sequencer;
 
 import io.switchboard.common.bus.BusError;
 import io.switchboard.common.bus.SubscriberIds;
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.MessageLog;
 import io.switchboard.common.history.RoomState;
 import io.switchboard.common.log.LogLimiter;
 import io.switchboard.room.shard.ShardOwnership;
@@ -26,7 +26,7 @@ public final class RoomRegistry {
   private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
 
   private final ShardOwnership ownership;
-  private final MessageStore store;
+  private final MessageLog store;
   private final FanOut fanOut;
   private final SequencerOptions options;
   private final Vertx vertx;
@@ -35,7 +35,7 @@ public final class RoomRegistry {
   private final Map<String, RoomSequencer> rooms = new HashMap<>();
 
   /** @param logLimiter caps the lines failures write to the log, shared by every room */
-  public RoomRegistry(ShardOwnership ownership, MessageStore store, FanOut fanOut, SequencerOptions options,
+  public RoomRegistry(ShardOwnership ownership, MessageLog store, FanOut fanOut, SequencerOptions options,
                       Vertx vertx, LongSupplier clock, LogLimiter logLimiter) {
     this.logLimiter = logLimiter;
     this.ownership = ownership;

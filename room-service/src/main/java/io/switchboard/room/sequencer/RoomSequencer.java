@@ -2,7 +2,7 @@ package io.switchboard.room.sequencer;
 
 import io.switchboard.common.bus.BusError;
 import io.switchboard.common.history.AppendResult;
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.MessageLog;
 import io.switchboard.common.history.RoomState;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.log.LogLimiter;
@@ -52,7 +52,7 @@ public final class RoomSequencer {
   private enum Phase { UNLOADED, LOADING, READY, CLOSED }
 
   private final String room;
-  private final MessageStore store;
+  private final MessageLog store;
   private final FanOut fanOut;
   private final SequencerOptions options;
   private final Vertx vertx;
@@ -79,7 +79,7 @@ public final class RoomSequencer {
    * @param logLimiter caps the lines failures write to the log; share one across the process's
    *     rooms, so that failures of many rooms at once cannot flood it
    */
-  public RoomSequencer(String room, MessageStore store, FanOut fanOut, SequencerOptions options, Vertx vertx,
+  public RoomSequencer(String room, MessageLog store, FanOut fanOut, SequencerOptions options, Vertx vertx,
                        LongSupplier clock, LogLimiter logLimiter) {
     this.room = room;
     this.logLimiter = logLimiter;

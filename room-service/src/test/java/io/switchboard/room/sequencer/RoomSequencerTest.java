@@ -6,9 +6,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.switchboard.common.bus.BusError;
 import io.switchboard.common.history.AppendResult;
-import io.switchboard.common.history.ForwardingMessageStore;
+import io.switchboard.common.history.ForwardingMessageLog;
 import io.switchboard.common.history.InMemoryMessageStore;
-import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.history.MessageLog;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.history.UnprocessableMessageException;
 import io.switchboard.common.log.LogLimiter;
@@ -321,11 +321,11 @@ class RoomSequencerTest {
 
   // --- helpers -------------------------------------------------------------------------------
 
-  private RoomSequencer sequencer(MessageStore s, SequencerOptions o) {
+  private RoomSequencer sequencer(MessageLog s, SequencerOptions o) {
     return sequencer(s, o, System::currentTimeMillis);
   }
 
-  private RoomSequencer sequencer(MessageStore s, SequencerOptions o, LongSupplier clock) {
+  private RoomSequencer sequencer(MessageLog s, SequencerOptions o, LongSupplier clock) {
     return new RoomSequencer(ROOM, s, fanOut, o, vertx, clock, LogLimiter.perMinute(10));
   }
 
@@ -398,10 +398,10 @@ class RoomSequencerTest {
   }
 
   /** Delegates to a real store and counts acks that would precede their commit. */
-  private final class CommitCheckingStore extends ForwardingMessageStore {
+  private final class CommitCheckingStore extends ForwardingMessageLog {
     final AtomicInteger ackedBeforeCommit = new AtomicInteger();
 
-    CommitCheckingStore(MessageStore delegate) {
+    CommitCheckingStore(MessageLog delegate) {
       super(delegate);
     }
 
@@ -422,12 +422,12 @@ class RoomSequencerTest {
   }
 
   /** Commits appends but reports a time-out for the next one (or all), as a lost reply on the bus would. */
-  private static final class LosesFirstReplyStore extends ForwardingMessageStore {
+  private static final class LosesFirstReplyStore extends ForwardingMessageLog {
     volatile boolean loseNextReply;
     volatile boolean loseEveryReply;
     final AtomicInteger lostReplies = new AtomicInteger();
 
-    LosesFirstReplyStore(MessageStore delegate) {
+    LosesFirstReplyStore(MessageLog delegate) {
       super(delegate);
     }
 
@@ -448,12 +448,12 @@ class RoomSequencerTest {
    * given prefix. Appends the others on a later turn of the loop, so that sends queue up meanwhile
    * and the next append is a batch.
    */
-  private final class RefusingStore extends ForwardingMessageStore {
+  private final class RefusingStore extends ForwardingMessageLog {
     final String poison;
     final Function<List<StoredMessage>, Future<AppendResult>> refusal;
     final List<List<String>> refused = new CopyOnWriteArrayList<>();
 
-    RefusingStore(MessageStore delegate, String poison, Function<List<StoredMessage>, Future<AppendResult>> refusal) {
+    RefusingStore(MessageLog delegate, String poison, Function<List<StoredMessage>, Future<AppendResult>> refusal) {
       super(delegate);
       this.poison = poison;
       this.refusal = refusal;
@@ -476,11 +476,11 @@ class RoomSequencerTest {
   }
 
   /** While down, fails every append as a lost request would: nothing written, outcome unknown. */
-  private static final class OutageStore extends ForwardingMessageStore {
+  private static final class OutageStore extends ForwardingMessageLog {
     volatile boolean down;
     final AtomicInteger failedAppends = new AtomicInteger();
 
-    OutageStore(MessageStore delegate) {
+    OutageStore(MessageLog delegate) {
       super(delegate);
     }
 
@@ -495,10 +495,10 @@ class RoomSequencerTest {
   }
 
   /** Holds every append until released. */
-  private static final class HangingStore extends ForwardingMessageStore {
+  private static final class HangingStore extends ForwardingMessageLog {
     final List<Runnable> held = new ArrayList<>();
 
-    HangingStore(MessageStore delegate) {
+    HangingStore(MessageLog delegate) {
       super(delegate);
     }
 

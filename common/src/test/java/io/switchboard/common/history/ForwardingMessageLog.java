@@ -2,15 +2,14 @@ package io.switchboard.common.history;
 
 import io.vertx.core.Future;
 
-import java.util.Collection;
 import java.util.List;
 
-/** For tests: a store that forwards every call to a real one; a subclass overrides the behaviour it changes. */
-public abstract class ForwardingMessageStore implements MessageStore {
+/** For tests: a log that forwards every call to a real one; a subclass overrides the behaviour it changes. */
+public abstract class ForwardingMessageLog implements MessageLog {
 
-  protected final MessageStore delegate;
+  protected final MessageLog delegate;
 
-  protected ForwardingMessageStore(MessageStore delegate) {
+  protected ForwardingMessageLog(MessageLog delegate) {
     this.delegate = delegate;
   }
 
@@ -32,10 +31,5 @@ public abstract class ForwardingMessageStore implements MessageStore {
   @Override
   public Future<HistoryPage> before(String room, long beforeSeq, int limit) {
     return delegate.before(room, beforeSeq, limit);
-  }
-
-  @Override
-  public Future<Long> applyRetention(RetentionRule rule, Collection<String> longerPrefixes, long nowMillis) {
-    return delegate.applyRetention(rule, longerPrefixes, nowMillis);
   }
 }

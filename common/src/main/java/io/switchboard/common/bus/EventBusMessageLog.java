@@ -1,6 +1,11 @@
-package io.switchboard.common.history;
+package io.switchboard.common.bus;
 
-import io.switchboard.common.bus.Addresses;
+import io.switchboard.common.history.AppendResult;
+import io.switchboard.common.history.HistoryPage;
+import io.switchboard.common.history.MessageLog;
+import io.switchboard.common.history.RoomState;
+import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.history.UnprocessableMessageException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -9,16 +14,19 @@ import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 
-/** A {@link MessageStore} that is the history service, reached over the clustered event bus. */
-public final class EventBusMessageStore implements MessageStore {
+/**
+ * The history service's {@link MessageLog}, reached over the clustered event bus: what room
+ * sequencers append through and gateways read pages from. Retention is not offered here; it runs
+ * inside the history service, next to its store.
+ */
+public final class EventBusMessageLog implements MessageLog {
 
   private final EventBus bus;
   private final DeliveryOptions options;
 
-  public EventBusMessageStore(EventBus bus, Duration timeout) {
+  public EventBusMessageLog(EventBus bus, Duration timeout) {
     this.bus = bus;
     this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
   }
@@ -51,12 +59,6 @@ public final class EventBusMessageStore implements MessageStore {
   public Future<HistoryPage> before(String room, long beforeSeq, int limit) {
     return request(Addresses.HISTORY_PAGE, HistoryProtocol.pageBeforeRequest(room, beforeSeq, limit))
         .map(HistoryProtocol::decodePage);
-  }
-
-  /** Retention runs inside the history service, next to its store. */
-  @Override
-  public Future<Long> applyRetention(RetentionRule rule, Collection<String> longerPrefixes, long nowMillis) {
-    return Future.failedFuture(new UnsupportedOperationException("retention runs in the history service"));
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
