@@ -78,7 +78,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     String subscriberId = SubscriberIds.of(cluster.localNodeId(), instance);
-    EventBusRoomClient rooms = new EventBusRoomClient(vertx, cluster, shards, options);
+    EventBusRoomClient rooms = new EventBusRoomClient(vertx, cluster, shards, options, System::currentTimeMillis);
     CoalescingReads history = new CoalescingReads(new EventBusMessageLog(vertx.eventBus(), options.historyTimeout()));
     RoomStreams streams = new RoomStreams(vertx, rooms, history, subscriberId, options.historyPageSize(),
         options.maxHeldMessages());

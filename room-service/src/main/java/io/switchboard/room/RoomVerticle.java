@@ -1,7 +1,7 @@
 package io.switchboard.room;
 
 import io.switchboard.common.bus.Addresses;
-import io.switchboard.common.bus.BusError;
+import io.switchboard.common.bus.MalformedBusMessageException;
 import io.switchboard.common.bus.RoomProtocol;
 import io.switchboard.common.cluster.ClusterView;
 import io.switchboard.common.cluster.Role;
@@ -15,9 +15,7 @@ import io.switchboard.room.shard.ShardOwnership;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,26 +32,31 @@ public final class RoomVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(RoomVerticle.class);
   private static final long EVICTION_PERIOD_MS = 60_000;
-  private static final LogLimiter LOG_LIMITER = LogLimiter.perMinute(10);
 
   private final ClusterView cluster;
   private final MessageLog store;
   private final ShardMap shards;
   private final SequencerOptions options;
+  private final LogLimiter logLimiter;
+  private final RoomFailures failures;
   private RoomRegistry registry;
   private ClusterView.Registration membership;
 
-  public RoomVerticle(ClusterView cluster, MessageLog store, ShardMap shards, SequencerOptions options) {
+  /** @param logLimiter caps the lines failures write to the log, shared by the requests and every room */
+  public RoomVerticle(ClusterView cluster, MessageLog store, ShardMap shards, SequencerOptions options,
+                      LogLimiter logLimiter) {
     this.cluster = cluster;
     this.store = store;
     this.shards = shards;
     this.options = options;
+    this.logLimiter = logLimiter;
+    this.failures = new RoomFailures(logLimiter);
   }
 
   @Override
   public Future<?> start() {
     registry = new RoomRegistry(new ShardOwnership(cluster, shards), store, new EventBusFanOut(vertx.eventBus()),
-        options, vertx, System::currentTimeMillis, LogLimiter.perMinute(10));
+        options, vertx, System::currentTimeMillis, logLimiter);
     membership = cluster.onChange(() -> registry.onMembershipChange(cluster.members(Role.GATEWAY)));
     vertx.setPeriodic(EVICTION_PERIOD_MS, id -> {
       int evicted = registry.evictIdle();
@@ -61,7 +64,7 @@ public final class RoomVerticle extends VerticleBase {
         log.atDebug().addKeyValue("evicted", evicted).addKeyValue("rooms", registry.size()).log("idle rooms evicted");
       }
     });
-    return vertx.eventBus().<JsonObject>consumer(Addresses.roomNode(cluster.localNodeId()), this::handle).completion();
+    return vertx.eventBus().consumer(Addresses.roomNode(cluster.localNodeId()), this::handle).completion();
   }
 
   @Override
@@ -72,87 +75,64 @@ public final class RoomVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void handle(Message<JsonObject> msg) {
-    JsonObject req;
-    try {
-      req = msg.body();
-    } catch (DecodeException e) {
-      // Decoded lazily from the wire, on first access.
-      msg.fail(BusError.BAD_REQUEST.code(), "the request is not valid JSON");
-      return;
-    }
+  private void handle(Message<Object> msg) {
     String op = msg.headers().get(Addresses.OP);
-    if (req != null && Addresses.RoomOps.SEND_BATCH.equals(op)) {
-      sendBatch(msg, req);
-      return;
-    }
-    String room = req == null || !(req.getValue("room") instanceof String r) ? null : r;
-    if (room == null || op == null) {
-      msg.fail(BusError.BAD_REQUEST.code(), "op header and room are required");
-      return;
-    }
-    switch (op) {
-      case Addresses.RoomOps.SEND -> reply(msg, send(req).map(RoomProtocol::sendReply));
-      case Addresses.RoomOps.SUBSCRIBE -> reply(msg, registry.subscribe(room, req.getString("subscriber"))
-          .map(s -> RoomProtocol.subscribeReply(s.top(), s.epoch())));
-      case Addresses.RoomOps.UNSUBSCRIBE -> {
-        registry.unsubscribe(room, req.getString("subscriber"));
-        msg.reply(new JsonObject());
+    try {
+      switch (op == null ? "" : op) {
+        case Addresses.RoomOps.SEND -> answer(msg, send(RoomProtocol.decodeSend(body(msg))).map(RoomProtocol::sendReply));
+        case Addresses.RoomOps.SEND_BATCH -> sendBatch(msg, RoomProtocol.decodeSendBatch(body(msg)));
+        case Addresses.RoomOps.SUBSCRIBE -> {
+          RoomProtocol.Subscription s = RoomProtocol.decodeSubscription(body(msg));
+          answer(msg, registry.subscribe(s.room(), s.subscriber())
+              .map(state -> RoomProtocol.subscribeReply(state.top(), state.epoch())));
+        }
+        case Addresses.RoomOps.UNSUBSCRIBE -> {
+          RoomProtocol.Subscription s = RoomProtocol.decodeSubscription(body(msg));
+          registry.unsubscribe(s.room(), s.subscriber());
+          msg.reply(new JsonObject());
+        }
+        default -> throw new MalformedBusMessageException(op == null ? "the op header is required" : "unknown op " + op);
       }
-      default -> msg.fail(BusError.BAD_REQUEST.code(), "unknown op " + op);
+    } catch (MalformedBusMessageException e) {
+      failures.fail(msg, e);
     }
   }
 
-  /** A malformed send fails alone with {@code BAD_REQUEST}; the others of its batch go on. */
-  private Future<Long> send(Object json) {
-    SendRequest send;
+  /** The request's body, decoded lazily from the wire on first access. */
+  private static Object body(Message<Object> msg) {
     try {
-      send = SendRequest.decode(json);
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(BusError.BAD_REQUEST.exception("malformed send: " + e.getMessage()));
+      return msg.body();
+    } catch (DecodeException e) {
+      throw new MalformedBusMessageException("the request is not valid JSON");
     }
+  }
+
+  private Future<Long> send(RoomProtocol.SendRequest send) {
     return registry.send(send.room(), send.sender(), send.clientMsgId(), send.body());
   }
 
-  /** Sequences each send in order, then answers them all in one reply: one result per send. */
-  private void sendBatch(Message<JsonObject> msg, JsonObject req) {
-    if (!(req.getValue("sends") instanceof JsonArray sends)) {
-      msg.fail(BusError.BAD_REQUEST.code(), "sends must be an array");
-      return;
-    }
-    List<Future<Long>> seqs = new ArrayList<>(sends.size());
-    for (int i = 0; i < sends.size(); i++) {
-      seqs.add(send(sends.getValue(i)));
+  /**
+   * Sequences each send in order, then answers them all in one reply: one result per send. A
+   * malformed send fails alone with {@code BAD_REQUEST}; the others of its batch go on.
+   */
+  private void sendBatch(Message<Object> msg, RoomProtocol.SendBatch batch) {
+    List<Future<Long>> seqs = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      RoomProtocol.SendRequest send;
+      try {
+        send = batch.send(i);
+      } catch (MalformedBusMessageException e) {
+        seqs.add(Future.failedFuture(e));
+        continue;
+      }
+      seqs.add(send(send));
     }
     Future.join(seqs).onComplete(done -> msg.reply(RoomProtocol.sendBatchReply(seqs.stream()
-        .map(seq -> seq.succeeded() ? RoomProtocol.sendReply(seq.result()) : failed(seq.cause()))
+        .map(seq -> seq.succeeded() ? RoomProtocol.sendReply(seq.result()) : failures.sendFailed(seq.cause()))
         .toList())));
   }
 
-  private static JsonObject failed(Throwable cause) {
-    if (cause instanceof ReplyException re) {
-      return RoomProtocol.sendFailed(re.failureCode(), re.getMessage());
-    }
-    logUnexpected(cause);
-    return RoomProtocol.sendFailed(BusError.INTERNAL.code(), String.valueOf(cause.getMessage()));
-  }
-
-  private static void reply(Message<JsonObject> msg, Future<JsonObject> result) {
-    result.onSuccess(msg::reply).onFailure(cause -> {
-      if (cause instanceof ReplyException re) {
-        msg.fail(re.failureCode(), re.getMessage());
-      } else {
-        logUnexpected(cause);
-        msg.fail(BusError.INTERNAL.code(), String.valueOf(cause.getMessage()));
-      }
-    });
-  }
-
-  /** A failure that is none of ours is a bug: its stack trace is kept, but not for every request. */
-  private static void logUnexpected(Throwable cause) {
-    long suppressed = LOG_LIMITER.acquire("request-failed");
-    if (suppressed != LogLimiter.DENIED) {
-      log.atError().addKeyValue("suppressed", suppressed).setCause(cause).log("room request failed");
-    }
+  private void answer(Message<Object> msg, Future<JsonObject> result) {
+    result.onSuccess(msg::reply).onFailure(cause -> failures.fail(msg, cause));
   }
 }

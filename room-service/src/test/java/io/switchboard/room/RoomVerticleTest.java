@@ -10,9 +10,11 @@ import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.shard.ShardMap;
 import io.switchboard.room.sequencer.SequencerOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.SortedSet;
+import java.util.concurrent.TimeUnit;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +71,55 @@ class RoomVerticleTest {
     Future<Message<Object>> reply = vertx.eventBus().request(Addresses.roomNode(NODE), new JsonObject().put("sends", "nope"),
         new DeliveryOptions().addHeader(Addresses.OP, Addresses.RoomOps.SEND_BATCH));
     assertThatThrownBy(reply::await).satisfies(e -> assertThat(BusError.of(e)).isEqualTo(BusError.BAD_REQUEST));
+  }
+
+  @Test
+  void aMalformedRequestOfAnyOpIsAnsweredBadRequestNamingWhatIsWrong() {
+    assertThat(refusal(Addresses.RoomOps.SEND, new JsonObject().put("room", "lobby").put("clientMsgId", "m1")))
+        .isEqualTo("400 send.sender must be a string");
+    assertThat(refusal(Addresses.RoomOps.SUBSCRIBE, new JsonObject().put("room", "lobby")))
+        .isEqualTo("400 subscription.subscriber must be a string");
+    assertThat(refusal(Addresses.RoomOps.UNSUBSCRIBE, new JsonObject().put("room", "not a room id!").put("subscriber", "gw/0")))
+        .isEqualTo("400 subscription.room is not a valid room id");
+    assertThat(refusal(Addresses.RoomOps.SEND, "not an object")).isEqualTo("400 send must be a JSON object");
+    assertThat(refusal("shout", RoomProtocol.send("lobby", "alice", "m1", "x"))).isEqualTo("400 unknown op shout");
+    assertThat(refusal(null, RoomProtocol.send("lobby", "alice", "m1", "x"))).isEqualTo("400 the op header is required");
+  }
+
+  @Test
+  void aSubscriberLearnsTheRoomsCommittedTopAndEpochAndReceivesWhatIsCommittedNext() throws Exception {
+    Promise<JsonObject> delivered = Promise.promise();
+    vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver("gw/0"), m -> delivered.tryComplete(m.body()))
+        .completion().await();
+    request(Addresses.RoomOps.SEND, RoomProtocol.send("lobby", "alice", "m1", "one"));
+
+    JsonObject state = request(Addresses.RoomOps.SUBSCRIBE, RoomProtocol.subscription("lobby", "gw/0"));
+    JsonObject ack = request(Addresses.RoomOps.SEND, RoomProtocol.send("lobby", "alice", "m2", "two"));
+
+    assertThat(RoomProtocol.decodeSubscribeReply(state).top()).isEqualTo(1);
+    assertThat(RoomProtocol.decodeSendReply(ack)).isEqualTo(2);
+    assertThat(RoomProtocol.decodeDelivery(delivered.future().await(5, TimeUnit.SECONDS)).messages())
+        .extracting(StoredMessage::clientMsgId).containsExactly("m2");
+  }
+
+  private JsonObject request(String op, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(Addresses.roomNode(NODE), body,
+        new DeliveryOptions().addHeader(Addresses.OP, op)).await().body();
+  }
+
+  /** The code and message a request is refused with. */
+  private String refusal(String op, Object body) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(5000);
+    if (op != null) {
+      options.addHeader(Addresses.OP, op);
+    }
+    Future<Message<Object>> reply = vertx.eventBus().request(Addresses.roomNode(NODE), body, options);
+    try {
+      reply.await();
+    } catch (ReplyException e) {
+      return e.failureCode() + " " + e.getMessage();
+    }
+    throw new AssertionError("expected a refusal, got " + reply.result().body());
   }
 
   private JsonArray sendBatch(Object... sends) {

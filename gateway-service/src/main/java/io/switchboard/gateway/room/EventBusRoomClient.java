@@ -2,6 +2,7 @@ package io.switchboard.gateway.room;
 
 import io.switchboard.common.bus.Addresses;
 import io.switchboard.common.bus.BusError;
+import io.switchboard.common.bus.MalformedBusMessageException;
 import io.switchboard.common.bus.RoomProtocol;
 import io.switchboard.common.cluster.ClusterView;
 import io.switchboard.common.cluster.Role;
@@ -17,7 +18,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.function.LongSupplier;
 
 /**
  * Routes room requests to the shard owner over the event bus. A request whose owner moved
@@ -45,6 +46,7 @@ public final class EventBusRoomClient implements RoomClient {
   private final ClusterView cluster;
   private final ShardMap shards;
   private final GatewayOptions options;
+  private final LongSupplier clock;
   private final Map<String, CircuitBreaker> breakers = new HashMap<>();
   /** Sends waiting for the end of the current event-loop turn, by owner. */
   private final Map<String, List<PendingSend>> outgoing = new HashMap<>();
@@ -52,11 +54,13 @@ public final class EventBusRoomClient implements RoomClient {
   private SortedSet<String> roomNodes;
   private ShardMap.Owners owners;
 
-  public EventBusRoomClient(Vertx vertx, ClusterView cluster, ShardMap shards, GatewayOptions options) {
+  /** @param clock the time request deadlines are measured on, in milliseconds */
+  public EventBusRoomClient(Vertx vertx, ClusterView cluster, ShardMap shards, GatewayOptions options, LongSupplier clock) {
     this.vertx = vertx;
     this.cluster = cluster;
     this.shards = shards;
     this.options = options;
+    this.clock = clock;
     refresh();
   }
 
@@ -77,8 +81,8 @@ public final class EventBusRoomClient implements RoomClient {
 
   @Override
   public Future<Long> send(String room, String sender, String clientMsgId, Object body) {
-    PendingSend send = new PendingSend(room, RoomProtocol.send(room, sender, clientMsgId, body),
-        System.currentTimeMillis() + options.requestTimeout().toMillis(), Promise.promise());
+    PendingSend send = new PendingSend(room, RoomProtocol.send(room, sender, clientMsgId, body), deadline(),
+        Promise.promise());
     String owner = ownerOf(room);
     if (owner == null) {
       sendAlone(send);
@@ -107,13 +111,13 @@ public final class EventBusRoomClient implements RoomClient {
 
   /** One send on its own request, with the redirect and retry handling of every other request. */
   private void sendAlone(PendingSend send) {
-    Promise<JsonObject> reply = Promise.promise();
-    attempt(send.room, Addresses.RoomOps.SEND, send.request, send.deadline, 0, reply);
-    reply.future().map(r -> r.getLong("seq")).onComplete(send.seq);
+    attempt(send.room, Addresses.RoomOps.SEND, send.request, send.deadline, 0)
+        .map(RoomProtocol::decodeSendReply)
+        .onComplete(send.seq);
   }
 
   private void sendBatch(String owner, List<PendingSend> sends) {
-    long remaining = sends.get(0).deadline - System.currentTimeMillis();
+    long remaining = sends.get(0).deadline - clock.getAsLong();
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(Math.max(1, remaining))
         .addHeader(Addresses.OP, Addresses.RoomOps.SEND_BATCH);
     JsonObject body = RoomProtocol.sendBatch(sends.stream().map(PendingSend::request).toList());
@@ -127,32 +131,38 @@ public final class EventBusRoomClient implements RoomClient {
             sends.forEach(this::sendAlone);
             return;
           }
-          JsonArray results = reply.getJsonArray("results");
+          List<RoomProtocol.SendResult> results;
+          try {
+            results = RoomProtocol.decodeSendBatchReply(reply, sends.size());
+          } catch (MalformedBusMessageException e) {
+            sends.forEach(send -> send.seq.fail(e));
+            return;
+          }
           for (int i = 0; i < sends.size(); i++) {
-            settle(sends.get(i), results.getJsonObject(i));
+            settle(sends.get(i), results.get(i));
           }
         })
         .onFailure(e -> sends.forEach(send -> send.seq.fail(e)));
   }
 
-  private void settle(PendingSend send, JsonObject result) {
-    Long seq = result.getLong("seq");
-    if (seq != null) {
-      send.seq.complete(seq);
+  /** One send's result in a batch; a send the owner no longer owns is resent on its own, as any redirect. */
+  private void settle(PendingSend send, RoomProtocol.SendResult result) {
+    if (result instanceof RoomProtocol.SendResult.Committed committed) {
+      send.seq.complete(committed.seq());
       return;
     }
-    int code = result.getInteger("failureCode", BusError.INTERNAL.code());
-    if (code == BusError.NOT_OWNER.code()) {
+    ReplyException failure = ((RoomProtocol.SendResult.Failed) result).exception();
+    if (isRedirect(failure)) {
       sendAlone(send);
     } else {
-      send.seq.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, result.getString("message")));
+      send.seq.fail(failure);
     }
   }
 
   @Override
   public Future<RoomState> subscribe(String room, String subscriber) {
-    return request(room, Addresses.RoomOps.SUBSCRIBE, RoomProtocol.subscription(room, subscriber))
-        .map(reply -> new RoomState(reply.getLong("top"), reply.getString("epoch")));
+    return attempt(room, Addresses.RoomOps.SUBSCRIBE, RoomProtocol.subscription(room, subscriber), deadline(), 0)
+        .map(RoomProtocol::decodeSubscribeReply);
   }
 
   @Override
@@ -164,50 +174,50 @@ public final class EventBusRoomClient implements RoomClient {
     }
   }
 
-  private Future<JsonObject> request(String room, String op, JsonObject body) {
-    Promise<JsonObject> result = Promise.promise();
-    attempt(room, op, body, System.currentTimeMillis() + options.requestTimeout().toMillis(), 0, result);
-    return result.future();
+  /** The deadline of a request made now, retries included. */
+  private long deadline() {
+    return clock.getAsLong() + options.requestTimeout().toMillis();
   }
 
-  private void attempt(String room, String op, JsonObject body, long deadline, int attempt, Promise<JsonObject> result) {
-    long remaining = deadline - System.currentTimeMillis();
+  /**
+   * One try of a request at the room's current owner. A redirect is tried again, at the owner
+   * recomputed by then, after a capped backoff, for as long as the deadline allows.
+   */
+  private Future<JsonObject> attempt(String room, String op, JsonObject body, long deadline, int attempt) {
+    long remaining = deadline - clock.getAsLong();
     if (remaining <= 0) {
-      result.fail(new ReplyException(ReplyFailure.TIMEOUT, "room " + room + " did not answer in time"));
-      return;
+      return Future.failedFuture(new ReplyException(ReplyFailure.TIMEOUT, "room " + room + " did not answer in time"));
     }
     String owner = ownerOf(room);
     if (owner == null) {
-      retryOrFail(room, op, body, deadline, attempt, result,
+      return retryOrFail(room, op, body, deadline, attempt,
           BusError.UNAVAILABLE.exception("no room-service instance is running"));
-      return;
     }
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(remaining).addHeader(Addresses.OP, op);
-    breaker(owner).<Outcome>execute(() -> request(owner, body, delivery)
+    return breaker(owner).<Outcome>execute(() -> request(owner, body, delivery)
             .map(Message::body).map(Outcome::ok)
             .recover(e -> isRedirect(e) || e instanceof Unencodable ? Future.succeededFuture(Outcome.moved(e))
                 : Future.failedFuture(e)))
-        .onSuccess(outcome -> {
+        .compose(outcome -> {
           if (outcome.redirect instanceof Unencodable) {
             // The client's message, not the owner, is at fault: fail it alone, without tripping the breaker.
-            result.fail(BusError.UNPROCESSABLE.exception("the message cannot be encoded: " + outcome.redirect.getMessage()));
-          } else if (outcome.redirect == null) {
-            result.complete(outcome.reply);
-          } else {
-            retryOrFail(room, op, body, deadline, attempt, result, outcome.redirect);
+            return Future.failedFuture(
+                BusError.UNPROCESSABLE.exception("the message cannot be encoded: " + outcome.redirect.getMessage()));
           }
-        })
-        .onFailure(result::fail);
+          if (outcome.redirect == null) {
+            return Future.succeededFuture(outcome.reply);
+          }
+          return retryOrFail(room, op, body, deadline, attempt, outcome.redirect);
+        });
   }
 
-  private void retryOrFail(String room, String op, JsonObject body, long deadline, int attempt,
-                           Promise<JsonObject> result, Throwable last) {
+  private Future<JsonObject> retryOrFail(String room, String op, JsonObject body, long deadline, int attempt,
+                                         Throwable last) {
     long delay = Math.min(MAX_RETRY_DELAY_MS, 25L << Math.min(attempt, 5));
-    if (System.currentTimeMillis() + delay >= deadline) {
-      result.fail(last);
-      return;
+    if (clock.getAsLong() + delay >= deadline) {
+      return Future.failedFuture(last);
     }
-    vertx.setTimer(delay, id -> attempt(room, op, body, deadline, attempt + 1, result));
+    return vertx.timer(delay).compose(v -> attempt(room, op, body, deadline, attempt + 1));
   }
 
   /**

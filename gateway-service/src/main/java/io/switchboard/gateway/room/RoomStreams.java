@@ -1,5 +1,6 @@
 package io.switchboard.gateway.room;
 
+import io.switchboard.common.bus.MalformedBusMessageException;
 import io.switchboard.common.bus.RoomProtocol;
 import io.switchboard.common.history.HistoryReader;
 import io.switchboard.common.history.StoredMessage;
@@ -96,15 +97,24 @@ public final class RoomStreams {
     }
   }
 
-  /** A fan-out event from a shard owner, handled now. */
+  /**
+   * A fan-out event from a shard owner, handled now. A malformed one is dropped: what it held is
+   * repaired from history once a later message shows the gap.
+   */
   public void onDelivery(JsonObject event) {
-    RoomStream stream = streams.get(event.getString("room"));
+    RoomProtocol.Delivery delivery;
+    try {
+      delivery = RoomProtocol.decodeDelivery(event);
+    } catch (MalformedBusMessageException e) {
+      log.atWarn().log("malformed delivery dropped: {}", e.getMessage());
+      return;
+    }
+    RoomStream stream = streams.get(delivery.room());
     if (stream == null) {
       return;
     }
-    String epoch = event.getString("epoch");
-    for (StoredMessage m : RoomProtocol.deliveredMessages(event)) {
-      stream.accept(m, epoch);
+    for (StoredMessage m : delivery.messages()) {
+      stream.accept(m, delivery.epoch());
     }
   }
 

@@ -491,7 +491,7 @@ public final class RoomSequencer {
     retryScheduled = true;
     long base = options.retryBackoff().toMillis() << Math.min(10, Math.max(0, consecutiveFailures - 1));
     long delay = Math.max(1, Math.min(options.maxRetryBackoff().toMillis(), base));
-    vertx.setTimer(delay, id -> {
+    vertx.timer(delay).onSuccess(v -> {
       retryScheduled = false;
       pump();
     });

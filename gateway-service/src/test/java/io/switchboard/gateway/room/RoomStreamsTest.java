@@ -1,0 +1,68 @@
+package io.switchboard.gateway.room;
+
+import io.switchboard.common.bus.RoomProtocol;
+import io.switchboard.common.history.InMemoryMessageStore;
+import io.switchboard.common.history.RoomState;
+import io.switchboard.common.history.StoredMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The fan-out deliveries a gateway instance receives, handed to the rooms it has members in. */
+@ExtendWith(VertxExtension.class)
+class RoomStreamsTest {
+
+  @Test
+  void aMalformedDeliveryIsDroppedAndTheDeliveriesAfterItStillReachTheirRoom(Vertx vertx, VertxTestContext test) {
+    InMemoryMessageStore history = new InMemoryMessageStore();
+    String epoch = history.state("lobby").result().epoch();
+    RoomStreams streams = new RoomStreams(vertx, new SoleOwner(epoch), history, "gw/0", 100, 1000);
+    StoredMessage first = new StoredMessage("lobby", 1, "alice", "m1", "hello", 1);
+
+    vertx.getOrCreateContext().runOnContext(v -> streams.join("lobby", new RoomStream.Member() {
+      @Override
+      public void onMessage(StoredMessage message, String frame) {
+        test.verify(() -> assertThat(message).isEqualTo(first));
+        test.completeNow();
+      }
+
+      @Override
+      public void onLineageChange(String newEpoch) {
+        test.failNow("unexpected lineage change to " + newEpoch);
+      }
+    }).onComplete(test.succeeding(stream -> {
+      streams.offer(new JsonObject().put("room", "lobby").put("messages", "not an array"));
+      streams.offer(RoomProtocol.delivery("lobby", epoch, List.of(first)));
+    })));
+  }
+
+  /** A room service whose rooms are all empty, under one epoch. */
+  private record SoleOwner(String epoch) implements RoomClient {
+    @Override
+    public String ownerOf(String room) {
+      return "room-a";
+    }
+
+    @Override
+    public Future<Long> send(String room, String sender, String clientMsgId, Object body) {
+      return Future.failedFuture("not used");
+    }
+
+    @Override
+    public Future<RoomState> subscribe(String room, String subscriber) {
+      return Future.succeededFuture(new RoomState(0, epoch));
+    }
+
+    @Override
+    public void unsubscribe(String room, String subscriber) {
+    }
+  }
+}
