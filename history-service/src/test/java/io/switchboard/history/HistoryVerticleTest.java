@@ -118,7 +118,8 @@ class HistoryVerticleTest {
   }
 
   private MessageStore deploy(MessageStore store) {
-    vertx.deployVerticle(new HistoryVerticle(store, new RetentionOptions(List.of(), Duration.ofMinutes(1)), false)).await();
+    vertx.deployVerticle(new HistoryVerticle(store, new RetentionOptions(List.of(), Duration.ofMinutes(1)), false,
+        System::currentTimeMillis)).await();
     return new EventBusMessageStore(vertx.eventBus(), Duration.ofSeconds(10));
   }
 

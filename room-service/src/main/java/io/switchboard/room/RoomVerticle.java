@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Binds this instance's room address and hands every request to the {@link RoomRegistry}.
@@ -40,20 +41,24 @@ public final class RoomVerticle extends VerticleBase {
   private final MessageStore store;
   private final ShardMap shards;
   private final SequencerOptions options;
+  private final LongSupplier clock;
   private RoomRegistry registry;
   private ClusterView.Registration membership;
 
-  public RoomVerticle(ClusterView cluster, MessageStore store, ShardMap shards, SequencerOptions options) {
+  /** @param clock wall-clock milliseconds: send deadlines, idle eviction and log limits run on it */
+  public RoomVerticle(ClusterView cluster, MessageStore store, ShardMap shards, SequencerOptions options,
+                      LongSupplier clock) {
     this.cluster = cluster;
     this.store = store;
     this.shards = shards;
     this.options = options;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
     registry = new RoomRegistry(new ShardOwnership(cluster, shards), store, new EventBusFanOut(vertx.eventBus()),
-        options, vertx, System::currentTimeMillis, LogLimiter.perMinute(10));
+        options, vertx, clock, LogLimiter.perMinute(10, clock));
     membership = cluster.onChange(() -> registry.onMembershipChange(cluster.members(Role.GATEWAY)));
     vertx.setPeriodic(EVICTION_PERIOD_MS, id -> {
       int evicted = registry.evictIdle();

@@ -36,7 +36,8 @@ class RoomVerticleTest {
 
   @BeforeEach
   void deploy() {
-    vertx.deployVerticle(new RoomVerticle(new SoleRoomNode(), store, new ShardMap(16), SequencerOptions.defaults()))
+    vertx.deployVerticle(new RoomVerticle(new SoleRoomNode(), store, new ShardMap(16), SequencerOptions.defaults(),
+        System::currentTimeMillis))
         .await();
   }
 
