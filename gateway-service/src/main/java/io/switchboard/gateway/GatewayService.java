@@ -4,6 +4,8 @@ import io.switchboard.common.cluster.Role;
 import io.switchboard.common.config.ConfigSource;
 import io.switchboard.common.log.LogLimiter;
 import io.switchboard.common.service.ServiceContext;
+import io.switchboard.common.service.StopSequence;
+import io.switchboard.common.service.Stoppable;
 import io.switchboard.common.service.SwitchboardService;
 import io.switchboard.common.shard.ShardMap;
 import io.switchboard.gateway.auth.AuthOptions;
@@ -11,6 +13,7 @@ import io.switchboard.gateway.auth.Tokens;
 import io.switchboard.gateway.edge.Admission;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import org.slf4j.Logger;
@@ -18,7 +21,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The gateway service: public WebSocket endpoint, HTTP history API and chat page. */
+/**
+ * The gateway service: public WebSocket endpoint, HTTP history API and chat page. Stopping it
+ * closes the public port and every socket ({@code 4000}), then the admission sweep.
+ */
 public final class GatewayService implements SwitchboardService {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayService.class);
@@ -31,7 +37,7 @@ public final class GatewayService implements SwitchboardService {
   public GatewayService(ConfigSource config) {
     this.options = GatewayOptions.from(config);
     this.auth = AuthOptions.from(config);
-    this.shards = new ShardMap(config.integer("room.shards", ShardMap.DEFAULT_SHARDS));
+    this.shards = ShardMap.from(config);
   }
 
   @Override
@@ -40,7 +46,8 @@ public final class GatewayService implements SwitchboardService {
   }
 
   @Override
-  public Future<?> deploy(ServiceContext ctx) {
+  public Future<Stoppable> deploy(ServiceContext ctx) {
+    Vertx vertx = ctx.vertx();
     ctx.readiness().register("room-service", p -> p.complete(status(ctx, Role.ROOM)));
     ctx.readiness().register("history-service", p -> p.complete(status(ctx, Role.HISTORY)));
     if (auth.devTokens()) {
@@ -48,14 +55,17 @@ public final class GatewayService implements SwitchboardService {
     }
     log.atInfo().addKeyValue("auth", auth).log("authentication configured");
     AtomicInteger instance = new AtomicInteger();
-    Tokens tokens = Tokens.create(ctx.vertx(), auth);
+    Tokens tokens = Tokens.create(vertx, auth);
     Admission admission = Admission.systemClock(options.edge());
-    LogLimiter logLimiter = LogLimiter.perMinute(20);
-    ctx.vertx().setPeriodic(SWEEP_MS, id -> admission.sweep());
-    return ctx.vertx().deployVerticle(
+    LogLimiter logLimiter = LogLimiter.perMinute(20, ctx.clock());
+    StopSequence parts = new StopSequence(role().id());
+    long sweep = vertx.setPeriodic(SWEEP_MS, id -> admission.sweep());
+    parts.add("admission sweep", () -> Future.succeededFuture(vertx.cancelTimer(sweep)));
+    return parts.whenStarted(vertx.deployVerticle(
         () -> new GatewayVerticle(options, ctx.cluster(), shards, tokens, auth.policy(), admission, logLimiter,
-            instance.getAndIncrement()),
-        new DeploymentOptions().setInstances(options.instances()));
+            ctx.clock(), instance.getAndIncrement()),
+        new DeploymentOptions().setInstances(options.instances()))
+        .map(deployment -> parts.add("gateway verticles", () -> vertx.undeploy(deployment))));
   }
 
   private static Status status(ServiceContext ctx, Role role) {

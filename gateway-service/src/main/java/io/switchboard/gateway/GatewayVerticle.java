@@ -26,6 +26,7 @@ import io.switchboard.gateway.ws.SessionContext;
 import io.switchboard.gateway.ws.WebSocketTransport;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +40,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * One gateway instance: binds the public HTTP server (WebSocket endpoint {@code /ws/v1}, the HTTP
@@ -58,13 +60,16 @@ public final class GatewayVerticle extends VerticleBase {
   private final RoomPolicy policy;
   private final Admission admission;
   private final LogLimiter logLimiter;
+  private final LongSupplier clock;
   private final int instance;
   private final Set<ClientSession> sessions = new HashSet<>();
   private ClusterView.Registration membership;
   private PresenceReporter presence;
+  private HttpServer server;
 
   public GatewayVerticle(GatewayOptions options, ClusterView cluster, ShardMap shards, TokenVerifier tokens,
-                         RoomPolicy policy, Admission admission, LogLimiter logLimiter, int instance) {
+                         RoomPolicy policy, Admission admission, LogLimiter logLimiter, LongSupplier clock,
+                         int instance) {
     this.options = options;
     this.cluster = cluster;
     this.shards = shards;
@@ -72,13 +77,14 @@ public final class GatewayVerticle extends VerticleBase {
     this.policy = policy;
     this.admission = admission;
     this.logLimiter = logLimiter;
+    this.clock = clock;
     this.instance = instance;
   }
 
   @Override
   public Future<?> start() {
     String subscriberId = SubscriberIds.of(cluster.localNodeId(), instance);
-    EventBusRoomClient rooms = new EventBusRoomClient(vertx, cluster, shards, options, System::currentTimeMillis);
+    EventBusRoomClient rooms = new EventBusRoomClient(vertx, cluster, shards, options, clock);
     CoalescingReads history = new CoalescingReads(new EventBusMessageLog(vertx.eventBus(), options.historyTimeout()));
     RoomStreams streams = new RoomStreams(vertx, rooms, history, subscriberId, options.historyPageSize(),
         options.maxHeldMessages());
@@ -86,7 +92,7 @@ public final class GatewayVerticle extends VerticleBase {
     presence.start();
     SessionContext ctx = new SessionContext(vertx, options, tokens, policy, admission, rooms, streams, history,
         new PresenceClient(vertx.eventBus(), options.requestTimeout()), presence, logLimiter,
-        System::currentTimeMillis);
+        clock);
 
     membership = cluster.onChange(() -> {
       rooms.refresh();
@@ -136,7 +142,7 @@ public final class GatewayVerticle extends VerticleBase {
         vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver(subscriberId), m -> streams.offer(m.body()))
             .completion(),
         vertx.createHttpServer(http).connectionHandler(edge::onConnection).requestHandler(router)
-            .listen(options.port(), options.host()));
+            .listen(options.port(), options.host()).onSuccess(s -> server = s));
   }
 
   @Override
@@ -148,7 +154,8 @@ public final class GatewayVerticle extends VerticleBase {
       presence.stop();
     }
     List.copyOf(sessions).forEach(s -> s.close(CloseCode.SHUTDOWN));
-    return Future.succeededFuture();
+    // Closed here rather than by the undeployment, which can complete before the port is released.
+    return server == null ? Future.succeededFuture() : server.close();
   }
 
   /**

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Binds the history addresses on the event bus and answers them from a {@link MessageStore}: each
@@ -38,20 +39,23 @@ public final class HistoryVerticle extends VerticleBase {
   private final MessageStore store;
   private final RetentionOptions retention;
   private final boolean runsRetention;
+  private final LongSupplier clock;
 
   /**
    * @param runsRetention whether this instance runs the retention task (one instance per process does)
+   * @param clock wall-clock milliseconds that retention ages messages by
    */
-  public HistoryVerticle(MessageStore store, RetentionOptions retention, boolean runsRetention) {
+  public HistoryVerticle(MessageStore store, RetentionOptions retention, boolean runsRetention, LongSupplier clock) {
     this.store = store;
     this.retention = retention;
     this.runsRetention = runsRetention;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
     if (runsRetention && !retention.rules().isEmpty()) {
-      RetentionTask task = new RetentionTask(store, retention, System::currentTimeMillis);
+      RetentionTask task = new RetentionTask(store, retention, clock);
       vertx.setPeriodic(retention.interval().toMillis(), id -> task.run());
     }
     return Future.all(

@@ -179,8 +179,10 @@ class HistoryVerticleTest {
         .isEqualTo(new AppendResult.Appended(1, state.epoch()));
   }
 
+
   private MessageLog deploy(MessageStore store) {
-    vertx.deployVerticle(new HistoryVerticle(store, new RetentionOptions(List.of(), Duration.ofMinutes(1)), false)).await();
+    vertx.deployVerticle(new HistoryVerticle(store, new RetentionOptions(List.of(), Duration.ofMinutes(1)), false,
+        System::currentTimeMillis)).await();
     return new EventBusMessageLog(vertx.eventBus(), Duration.ofSeconds(10));
   }
 

@@ -8,6 +8,6 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    ServiceLauncher.run(args, PresenceService::new);
+    ServiceLauncher.run(args, config -> new PresenceService());
   }
 }

@@ -3,11 +3,15 @@ package io.switchboard.room;
 import io.switchboard.common.bus.EventBusMessageLog;
 import io.switchboard.common.cluster.Role;
 import io.switchboard.common.config.ConfigSource;
+import io.switchboard.common.log.LogLimiter;
 import io.switchboard.common.service.ServiceContext;
+import io.switchboard.common.service.StopSequence;
+import io.switchboard.common.service.Stoppable;
 import io.switchboard.common.service.SwitchboardService;
 import io.switchboard.common.shard.ShardMap;
 import io.switchboard.room.sequencer.SequencerOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.Status;
 
 import java.time.Duration;
@@ -15,10 +19,14 @@ import java.time.Duration;
 /** The room service: shard owner and single sequencer of its rooms. */
 public final class RoomService implements SwitchboardService {
 
-  private final ConfigSource config;
+  private final ShardMap shards;
+  private final Duration historyTimeout;
+  private final SequencerOptions sequencer;
 
   public RoomService(ConfigSource config) {
-    this.config = config;
+    this.shards = ShardMap.from(config);
+    this.historyTimeout = config.millis("room.historyTimeoutMs", Duration.ofSeconds(3));
+    this.sequencer = SequencerOptions.from(config);
   }
 
   @Override
@@ -27,12 +35,15 @@ public final class RoomService implements SwitchboardService {
   }
 
   @Override
-  public Future<?> deploy(ServiceContext ctx) {
-    ShardMap shards = new ShardMap(config.integer("room.shards", ShardMap.DEFAULT_SHARDS));
-    Duration historyTimeout = config.millis("room.historyTimeoutMs", Duration.ofSeconds(3));
-    EventBusMessageLog store = new EventBusMessageLog(ctx.vertx().eventBus(), historyTimeout);
+  public Future<Stoppable> deploy(ServiceContext ctx) {
+    Vertx vertx = ctx.vertx();
+    EventBusMessageLog store = new EventBusMessageLog(vertx.eventBus(), historyTimeout);
     ctx.readiness().register("history", p -> p.complete(
         ctx.cluster().members(Role.HISTORY).isEmpty() ? Status.KO() : Status.OK()));
-    return ctx.vertx().deployVerticle(new RoomVerticle(ctx.cluster(), store, shards, SequencerOptions.from(config)));
+    StopSequence parts = new StopSequence(role().id());
+    RoomVerticle verticle = new RoomVerticle(ctx.cluster(), store, shards, sequencer,
+        LogLimiter.perMinute(10, ctx.clock()), ctx.clock());
+    return parts.whenStarted(vertx.deployVerticle(verticle)
+        .map(deployment -> parts.add("room verticle", () -> vertx.undeploy(deployment))));
   }
 }

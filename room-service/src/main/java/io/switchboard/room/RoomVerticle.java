@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Binds this instance's room address and hands every request to the {@link RoomRegistry}.
@@ -39,24 +40,29 @@ public final class RoomVerticle extends VerticleBase {
   private final SequencerOptions options;
   private final LogLimiter logLimiter;
   private final RoomFailures failures;
+  private final LongSupplier clock;
   private RoomRegistry registry;
   private ClusterView.Registration membership;
 
-  /** @param logLimiter caps the lines failures write to the log, shared by the requests and every room */
+  /**
+   * @param logLimiter caps the lines failures write to the log, shared by the requests and every room
+   * @param clock wall-clock milliseconds: send deadlines and idle eviction run on it
+   */
   public RoomVerticle(ClusterView cluster, MessageLog store, ShardMap shards, SequencerOptions options,
-                      LogLimiter logLimiter) {
+                      LogLimiter logLimiter, LongSupplier clock) {
     this.cluster = cluster;
     this.store = store;
     this.shards = shards;
     this.options = options;
     this.logLimiter = logLimiter;
     this.failures = new RoomFailures(logLimiter);
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
     registry = new RoomRegistry(new ShardOwnership(cluster, shards), store, new EventBusFanOut(vertx.eventBus()),
-        options, vertx, System::currentTimeMillis, logLimiter);
+        options, vertx, clock, logLimiter);
     membership = cluster.onChange(() -> registry.onMembershipChange(cluster.members(Role.GATEWAY)));
     vertx.setPeriodic(EVICTION_PERIOD_MS, id -> {
       int evicted = registry.evictIdle();

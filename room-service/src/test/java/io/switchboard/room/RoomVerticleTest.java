@@ -7,6 +7,7 @@ import io.switchboard.common.cluster.ClusterView;
 import io.switchboard.common.cluster.Role;
 import io.switchboard.common.history.InMemoryMessageStore;
 import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.log.LogLimiter;
 import io.switchboard.common.shard.ShardMap;
 import io.switchboard.room.sequencer.SequencerOptions;
 import io.vertx.core.Future;
@@ -39,7 +40,8 @@ class RoomVerticleTest {
 
   @BeforeEach
   void deploy() {
-    vertx.deployVerticle(new RoomVerticle(new SoleRoomNode(), store, new ShardMap(16), SequencerOptions.defaults()))
+    vertx.deployVerticle(new RoomVerticle(new SoleRoomNode(), store, new ShardMap(16), SequencerOptions.defaults(),
+        LogLimiter.perMinute(10), System::currentTimeMillis))
         .await();
   }
 

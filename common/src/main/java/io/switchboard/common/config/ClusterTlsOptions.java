@@ -70,7 +70,8 @@ public record ClusterTlsOptions(Path certPath, Path keyPath, Path caPath, Instan
     Path cert = Path.of(paths.get(CERT_PATH)).toAbsolutePath();
     Path key = Path.of(paths.get(KEY_PATH)).toAbsolutePath();
     Path ca = Path.of(paths.get(CA_PATH)).toAbsolutePath();
-    Instant expiry = PemCredentials.check(cert, key, ca);
+    Instant expiry = PemCredentials.check(new PemCredentials.PemFile(CERT_PATH, cert),
+        new PemCredentials.PemFile(KEY_PATH, key), new PemCredentials.PemFile(CA_PATH, ca));
     return Optional.of(new ClusterTlsOptions(cert, key, ca, expiry));
   }
 }

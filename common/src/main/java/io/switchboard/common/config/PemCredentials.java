@@ -29,16 +29,17 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.switchboard.common.config.ClusterTlsOptions.CA_PATH;
-import static io.switchboard.common.config.ClusterTlsOptions.CERT_PATH;
-import static io.switchboard.common.config.ClusterTlsOptions.KEY_PATH;
-
 /**
  * Checks the event-bus TLS files at start-up, so that a wrong file stops the service with a message
  * naming its key instead of failing TLS handshakes later: the files are readable PEM, the key is the
- * certificate's, and the certificate chains to the CA and is valid now.
+ * certificate's, and the certificate chains to the CA and is valid now. It knows the files only by
+ * the settings that name them ({@link PemFile}), so that every message names the key to fix.
  */
 final class PemCredentials {
+
+  /** A PEM file and the setting that named it. */
+  record PemFile(String key, Path path) {
+  }
 
   private static final Pattern PEM_BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \\1-----");
 
@@ -46,53 +47,53 @@ final class PemCredentials {
   }
 
   /** Checks the three files; returns when the member certificate expires. */
-  static Instant check(Path certPath, Path keyPath, Path caPath) {
-    List<X509Certificate> chain = certificates(CERT_PATH, certPath);
-    List<X509Certificate> cas = certificates(CA_PATH, caPath);
+  static Instant check(PemFile cert, PemFile key, PemFile ca) {
+    List<X509Certificate> chain = certificates(cert);
+    List<X509Certificate> cas = certificates(ca);
     X509Certificate leaf = chain.get(0);
-    PrivateKey key = privateKey(keyPath, leaf.getPublicKey().getAlgorithm());
-    if (!signatureVerifies(key, leaf.getPublicKey())) {
-      throw invalid(KEY_PATH, keyPath, "is not the private key of the certificate in " + CERT_PATH + " (" + certPath + ")");
+    PrivateKey privateKey = privateKey(key, leaf.getPublicKey().getAlgorithm());
+    if (!signatureVerifies(key, privateKey, leaf.getPublicKey())) {
+      throw invalid(key, "is not the private key of the certificate in " + cert.key() + " (" + cert.path() + ")");
     }
     try {
       leaf.checkValidity();
     } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-      throw invalid(CERT_PATH, certPath, "is valid only from " + leaf.getNotBefore().toInstant() + " to "
+      throw invalid(cert, "is valid only from " + leaf.getNotBefore().toInstant() + " to "
           + leaf.getNotAfter().toInstant());
     }
     try {
       Set<TrustAnchor> anchors = new HashSet<>();
-      cas.forEach(ca -> anchors.add(new TrustAnchor(ca, null)));
+      cas.forEach(c -> anchors.add(new TrustAnchor(c, null)));
       PKIXParameters params = new PKIXParameters(anchors);
       params.setRevocationEnabled(false);
       CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), params);
     } catch (GeneralSecurityException e) {
-      throw invalid(CERT_PATH, certPath, "(" + leaf.getSubjectX500Principal().getName()
-          + ") is not issued by the CA in " + CA_PATH + " (" + caPath + "): " + e.getMessage());
+      throw invalid(cert, "(" + leaf.getSubjectX500Principal().getName()
+          + ") is not issued by the CA in " + ca.key() + " (" + ca.path() + "): " + e.getMessage());
     }
     return leaf.getNotAfter().toInstant();
   }
 
-  private static List<X509Certificate> certificates(String key, Path path) {
-    String pem = read(key, path);
+  private static List<X509Certificate> certificates(PemFile file) {
+    String pem = read(file);
     if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
-      throw invalid(key, path, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+      throw invalid(file, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
     }
     try {
       List<X509Certificate> certs = CertificateFactory.getInstance("X.509")
           .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.ISO_8859_1))).stream()
           .map(X509Certificate.class::cast).toList();
       if (certs.isEmpty()) {
-        throw invalid(key, path, "holds no PEM certificate");
+        throw invalid(file, "holds no PEM certificate");
       }
       return certs;
     } catch (CertificateException e) {
-      throw invalid(key, path, "is not a readable PEM certificate: " + e.getMessage());
+      throw invalid(file, "is not a readable PEM certificate: " + e.getMessage());
     }
   }
 
-  private static PrivateKey privateKey(Path path, String algorithm) {
-    Matcher block = PEM_BLOCK.matcher(read(KEY_PATH, path));
+  private static PrivateKey privateKey(PemFile file, String algorithm) {
+    Matcher block = PEM_BLOCK.matcher(read(file));
     while (block.find()) {
       switch (block.group(1)) {
         case "PRIVATE KEY" -> {
@@ -100,28 +101,28 @@ final class PemCredentials {
             byte[] der = Base64.getMimeDecoder().decode(block.group(2).trim());
             return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
           } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw invalid(KEY_PATH, path, "is not a " + algorithm + " private key matching the certificate: " + e);
+            throw invalid(file, "is not a " + algorithm + " private key matching the certificate: " + e);
           }
         }
-        case "ENCRYPTED PRIVATE KEY" -> throw invalid(KEY_PATH, path,
+        case "ENCRYPTED PRIVATE KEY" -> throw invalid(file,
             "is encrypted; the key must be unencrypted PKCS#8 (protect it with file permissions)");
-        case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> throw invalid(KEY_PATH, path, "is in the " + block.group(1)
-            + " format; convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in " + path + " -out node.key");
+        case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> throw invalid(file, "is in the " + block.group(1)
+            + " format; convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in " + file.path() + " -out node.key");
         default -> {
           // a certificate or parameters in the same file: keep looking
         }
       }
     }
-    throw invalid(KEY_PATH, path, "holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
+    throw invalid(file, "holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
   }
 
   /** Whether {@code key} signs what {@code publicKey} verifies: the key belongs to the certificate. */
-  private static boolean signatureVerifies(PrivateKey key, PublicKey publicKey) {
+  private static boolean signatureVerifies(PemFile file, PrivateKey key, PublicKey publicKey) {
     String algorithm = switch (key.getAlgorithm()) {
       case "RSA" -> "SHA256withRSA";
       case "EC" -> "SHA256withECDSA";
       case "EdDSA", "Ed25519" -> "Ed25519";
-      default -> throw new ConfigException("config " + KEY_PATH + ": unsupported key algorithm " + key.getAlgorithm()
+      default -> throw new ConfigException("config " + file.key() + ": unsupported key algorithm " + key.getAlgorithm()
           + " (RSA, EC or Ed25519)");
     };
     try {
@@ -139,19 +140,20 @@ final class PemCredentials {
     }
   }
 
-  private static String read(String key, Path path) {
+  private static String read(PemFile file) {
     try {
-      return Files.readString(path, StandardCharsets.ISO_8859_1);
+      return Files.readString(file.path(), StandardCharsets.ISO_8859_1);
     } catch (NoSuchFileException e) {
-      throw invalid(key, path, "does not exist");
+      throw invalid(file, "does not exist");
     } catch (AccessDeniedException e) {
-      throw invalid(key, path, "is not readable by this process (permission denied)");
+      throw invalid(file, "is not readable by this process (permission denied)");
     } catch (IOException e) {
-      throw invalid(key, path, "cannot be read: " + e);
+      throw invalid(file, "cannot be read: " + e);
     }
   }
 
-  private static ConfigException invalid(String key, Path path, String problem) {
-    return new ConfigException("config " + key + " (env " + ConfigSource.envName(key) + "): " + path + " " + problem);
+  private static ConfigException invalid(PemFile file, String problem) {
+    return new ConfigException("config " + file.key() + " (env " + ConfigSource.envName(file.key()) + "): "
+        + file.path() + " " + problem);
   }
 }

@@ -33,7 +33,12 @@ public final class LogLimiter {
 
   /** At most {@code lines} lines per key and minute, on the system clock. */
   public static LogLimiter perMinute(int lines) {
-    return new LogLimiter(lines, Duration.ofMinutes(1), System::currentTimeMillis);
+    return perMinute(lines, System::currentTimeMillis);
+  }
+
+  /** At most {@code lines} lines per key and minute, on {@code clock} (milliseconds). */
+  public static LogLimiter perMinute(int lines, LongSupplier clock) {
+    return new LogLimiter(lines, Duration.ofMinutes(1), clock);
   }
 
   /**

@@ -41,6 +41,12 @@ public final class ManagementVerticle extends VerticleBase {
         .onSuccess(s -> server = s);
   }
 
+  @Override
+  public Future<?> stop() {
+    // Closed here rather than by the undeployment, which can complete before the port is released.
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
   /** The bound port (useful when configured as 0). */
   public int actualPort() {
     return server == null ? -1 : server.actualPort();

@@ -23,19 +23,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
  * Starts one Switchboard process: reads the configuration once, joins the Hazelcast cluster with
- * a clustered Vert.x, deploys the service and its management endpoint, and leaves the cluster
- * cleanly on SIGTERM. Each service's {@code Main} is one call to {@link #run}.
+ * a clustered Vert.x, deploys the service and its management endpoint, and on SIGTERM stops them
+ * in the reverse order before it leaves the cluster (see {@link #shutdown}). Each service's
+ * {@code Main} is one call to {@link #run}.
  */
 public final class ServiceLauncher {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceLauncher.class);
+
+  /** How long the service's parts may take to stop on SIGTERM before the process leaves the cluster anyway. */
+  static final Duration STOP_BOUND = Duration.ofSeconds(10);
+  /** How long the whole shutdown may take, leaving the cluster included. */
+  static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(15);
 
   private ServiceLauncher() {
   }
@@ -120,25 +128,47 @@ public final class ServiceLauncher {
     view.logMembershipChanges();
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("cluster", p -> p.complete(clusterManager.isActive() ? Status.OK() : Status.KO()));
-    ServiceContext context = new ServiceContext(vertx, config, view, registry, readiness);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "switchboard-shutdown"));
+    ServiceContext context = new ServiceContext(vertx, view, registry, readiness, System::currentTimeMillis);
+    // What runs on top of the clustered Vert.x, stopped on SIGTERM before it leaves the cluster.
+    StopSequence running = new StopSequence("process");
+    Runtime.getRuntime().addShutdownHook(new Thread(
+        () -> shutdown(running, vertx, STOP_BOUND, SHUTDOWN_BOUND), "switchboard-shutdown"));
 
+    running.add("service", service.deploy(context).await());
     ManagementVerticle managementVerticle = new ManagementVerticle(management, readiness, registry);
-    service.deploy(context)
-        .compose(v -> management.enabled() ? vertx.deployVerticle(managementVerticle) : Future.succeededFuture())
-        .await();
+    if (management.enabled()) {
+      String deployment = vertx.deployVerticle(managementVerticle).await();
+      running.add("management endpoint", () -> vertx.undeploy(deployment));
+    }
     log.atInfo().addKeyValue("role", service.role().id()).addKeyValue("node", view.localNodeId())
         .addKeyValue("managementPort", managementVerticle.actualPort())
         .log("switchboard service ready");
     return vertx;
   }
 
-  private static void stop(Vertx vertx) {
+  /**
+   * Stops a process in the reverse order of its start: {@code running} (the management endpoint,
+   * then the service: its verticles stop taking work, then its stores close) within
+   * {@code stopBound}, then leaves the cluster ({@code vertx.close()}), all within {@code totalBound}:
+   * a part that does not stop in time does not keep the process in the cluster. Blocks: called on
+   * the shutdown thread, never on an event loop.
+   */
+  static void shutdown(Stoppable running, Vertx vertx, Duration stopBound, Duration totalBound) {
+    long deadline = System.nanoTime() + totalBound.toNanos();
+    log.info("shutting down: stopping the service");
+    awaitAtMost(running.stop(), Math.min(stopBound.toNanos(), deadline - System.nanoTime()),
+        "the service did not stop in time; leaving the cluster anyway");
     log.info("shutting down: leaving the cluster");
+    awaitAtMost(vertx.close(), deadline - System.nanoTime(), "clean shutdown did not finish");
+  }
+
+  private static void awaitAtMost(Future<?> future, long nanos, String warning) {
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+      future.await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      log.warn(warning);
     } catch (Exception e) {
-      log.warn("clean shutdown did not finish: {}", e.toString());
+      log.warn("{}: {}", warning, e.toString());
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.switchboard.common.shard;
 
+import io.switchboard.common.config.ConfigException;
+import io.switchboard.common.config.ConfigSource;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.zip.CRC32C;
@@ -12,6 +15,8 @@ import java.util.zip.CRC32C;
  */
 public final class ShardMap {
 
+  /** The setting naming the number of virtual shards; it must be equal on every gateway and room service. */
+  public static final String SHARDS = "room.shards";
   /** Default number of virtual shards. */
   public static final int DEFAULT_SHARDS = 1024;
 
@@ -22,6 +27,20 @@ public final class ShardMap {
       throw new IllegalArgumentException("shardCount must be positive");
     }
     this.shardCount = shardCount;
+  }
+
+  /**
+   * The shard map of {@code room.shards} ({@link #DEFAULT_SHARDS} when unset): the one place every
+   * service that routes or owns rooms reads it.
+   *
+   * @throws ConfigException when the setting is not a positive integer
+   */
+  public static ShardMap from(ConfigSource src) {
+    int shards = src.integer(SHARDS, DEFAULT_SHARDS);
+    if (shards < 1) {
+      throw new ConfigException(SHARDS + " must be positive, was " + shards);
+    }
+    return new ShardMap(shards);
   }
 
   public int shardCount() {

@@ -33,4 +33,15 @@ class LogLimiterTest {
     assertThat(limiter.acquire("a")).isEqualTo(LogLimiter.DENIED);
     assertThat(limiter.acquire("b")).isZero();
   }
+
+  @Test
+  void aPerMinuteLimiterRunsOnTheClockItIsGiven() {
+    LogLimiter perMinute = LogLimiter.perMinute(1, now::get);
+    assertThat(perMinute.acquire("k")).isZero();
+    assertThat(perMinute.acquire("k")).isEqualTo(LogLimiter.DENIED);
+    now.addAndGet(59_999);
+    assertThat(perMinute.acquire("k")).isEqualTo(LogLimiter.DENIED);
+    now.addAndGet(1);
+    assertThat(perMinute.acquire("k")).as("two lines were suppressed").isEqualTo(2);
+  }
 }

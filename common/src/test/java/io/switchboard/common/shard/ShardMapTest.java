@@ -1,5 +1,8 @@
 package io.switchboard.common.shard;
 
+import io.switchboard.common.config.ConfigException;
+import io.switchboard.common.config.ConfigSource;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -9,6 +12,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ShardMapTest {
 
@@ -65,5 +69,20 @@ class ShardMapTest {
     IntStream.range(0, 5000).mapToObj(i -> "room-" + i)
         .forEach(room -> assertThat(owners.ownerOf(room)).isEqualTo(shards.ownerOf(room, nodes)));
     assertThat(shards.owners(List.of()).ownerOf("lobby")).isNull();
+  }
+
+  @Test
+  void theShardCountIsTheRoomShardsSettingWith1024ByDefault() {
+    assertThat(ShardMap.from(ConfigSource.empty()).shardCount()).isEqualTo(1024);
+    assertThat(ShardMap.from(new ConfigSource(new JsonObject(), Map.of("SWITCHBOARD_ROOM_SHARDS", "64"))).shardCount())
+        .isEqualTo(64);
+    JsonObject file = new JsonObject().put("room", new JsonObject().put("shards", 16));
+    assertThat(ShardMap.from(new ConfigSource(file, Map.of())).shardCount()).isEqualTo(16);
+  }
+
+  @Test
+  void aShardCountBelowOneStopsTheServiceNamingTheSetting() {
+    assertThatThrownBy(() -> ShardMap.from(new ConfigSource(new JsonObject(), Map.of("SWITCHBOARD_ROOM_SHARDS", "0"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(ShardMap.SHARDS);
   }
 }
