@@ -1,0 +1,93 @@
+package io.switchboard.bench.load;
+
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.switchboard.bench.load.Numbers.ms;
+import static io.switchboard.bench.load.Numbers.round;
+
+/**
+ * The second phase of {@code storm} (issue 4, scenario 4), on the connection storm's reconnecting
+ * population: one member per room publishes ({@code --storm-rate} messages per second in total)
+ * from a surviving gateway while a process of {@code --pids} is killed with SIGKILL. Its clients
+ * reconnect to the next gateway with full-jitter backoff and rejoin with {@code since}. The result
+ * ({@code reconnect-storm}) is the time until every dropped client has resumed (every room's
+ * {@code recovered: true}), and, once traffic has stopped, whether every member of every room
+ * holds exactly the room's last seq.
+ */
+final class ReconnectStorm {
+
+  private static final Logger log = LoggerFactory.getLogger(ReconnectStorm.class);
+
+  private final ScenarioContext context;
+  private final Population pop;
+  private final List<Population.Peer> peers;
+  private final int group;
+
+  ReconnectStorm(ScenarioContext context, Population pop, List<Population.Peer> peers, int group) {
+    this.context = context;
+    this.pop = pop;
+    this.peers = peers;
+    this.group = group;
+  }
+
+  /** Kills the process named {@code kill} (connected to by the clients of the second gateway) under live traffic. */
+  void run(String kill) throws Exception {
+    long pid = context.target().pids().get(kill);
+    String killedUrl = context.urls().get(1);
+    List<Population.Peer> publishers = new ArrayList<>();
+    for (int i = 0; i < peers.size(); i += group) {
+      if (!peers.get(i).url.equals(killedUrl)) {
+        publishers.add(peers.get(i));
+      }
+    }
+    pop.enlist(peers, false);
+    pop.publishFrom(publishers);
+    double aggregate = context.args().integer("storm-rate", 500);
+    pop.publish(aggregate / publishers.size());
+    Thread.sleep(5000);
+    pop.reset();
+    long dropped = peers.stream().filter(p -> p.url.equals(killedUrl)).count();
+    long killedAt = System.nanoTime();
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    log.info("killed {} (pid {}); {} clients were connected to it", kill, pid, dropped);
+    long deadline = killedAt + TimeUnit.SECONDS.toNanos(context.args().integer("resume-timeout", 120));
+    while (pop.resumed.sum() < dropped && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      System.err.printf("  reconnect storm: %,d of %,d resumed, %,d attempts, %,d failed%n", pop.resumed.sum(), dropped,
+          pop.reconnectAttempts.sum(), pop.connectFailures.sum());
+    }
+    double allResumedSeconds = (System.nanoTime() - killedAt) / 1e9;
+    Thread.sleep(5000); // live traffic after the resume, still checked for gaps
+    pop.publish(0);
+    Measurements.awaitQuiet(pop);
+    Histogram resume = pop.resumeMicros.getIntervalHistogram();
+    Histogram latency = pop.latencySnapshot();
+    long behind = membersBehind(peers);
+    context.emit(new JsonObject().put("scenario", "reconnect-storm").put("target", context.target().name())
+        .put("connections", peers.size())
+        .put("killed", kill).put("dropped", dropped).put("resumed", pop.resumed.sum())
+        .put("allResumedSeconds", round(allResumedSeconds)).put("resumeP50ms", ms(resume, 50)).put("resumeP99ms", ms(resume, 99))
+        .put("resumeMaxMs", round(resume.getMaxValue() / 1000.0)).put("reconnectAttempts", pop.reconnectAttempts.sum())
+        .put("offeredSendRate", aggregate).put("sends", pop.sends.sum()).put("acks", pop.acks.sum()).put("errors", pop.errors.sum())
+        .put("errorsByCode", pop.errorsByCode())
+        .put("deliveries", pop.deliveries.sum()).put("p99ms", ms(latency, 99)).put("maxMs", round(latency.getMaxValue() / 1000.0))
+        .put("gaps", pop.gaps.sum()).put("duplicates", pop.duplicates.sum()).put("unrecovered", pop.unrecovered.sum())
+        .put("membersBehind", behind));
+  }
+
+  /** Members (each in one room) that do not hold their room's last seq, the highest any member of it saw. */
+  static long membersBehind(List<Population.Peer> peers) {
+    Map<String, Long> head = new HashMap<>();
+    peers.forEach(p -> head.merge(p.rooms[0], p.lastSeq[0], Math::max));
+    return peers.stream().filter(p -> p.lastSeq[0] != head.get(p.rooms[0])).count();
+  }
+}
