@@ -5,6 +5,7 @@ import io.switchboard.common.config.ConfigException;
 import io.switchboard.common.config.ConfigSource;
 import io.switchboard.common.history.InMemoryMessageStore;
 import io.switchboard.common.history.MessageStore;
+import io.switchboard.common.log.LogLimiter;
 import io.switchboard.common.service.ServiceContext;
 import io.switchboard.common.service.StopSequence;
 import io.switchboard.common.service.Stoppable;
@@ -68,8 +69,9 @@ public final class HistoryService implements SwitchboardService {
       parts.add(kind.id() + " store", open.closer());
       ctx.readiness().register("store", p -> p.complete(Status.OK(new JsonObject().put("kind", kind.id()))));
       AtomicInteger instance = new AtomicInteger();
+      LogLimiter logLimiter = LogLimiter.perMinute(10, ctx.clock());
       return vertx.deployVerticle(
-          () -> new HistoryVerticle(open.store(), retention, instance.getAndIncrement() == 0, ctx.clock()),
+          () -> new HistoryVerticle(open.store(), retention, instance.getAndIncrement() == 0, ctx.clock(), logLimiter),
           new DeploymentOptions().setInstances(instances));
     }).map(deployment -> parts.add("history verticles", () -> vertx.undeploy(deployment))));
   }

@@ -31,8 +31,6 @@ import java.util.function.LongSupplier;
 public final class HistoryVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(HistoryVerticle.class);
-  /** Shared by the instances of a process: it bounds what this process writes to its log. */
-  private static final LogLimiter LOG_LIMITER = LogLimiter.perMinute(10);
   /** Largest page a caller may ask for. */
   static final int MAX_PAGE = 1000;
 
@@ -40,16 +38,20 @@ public final class HistoryVerticle extends VerticleBase {
   private final RetentionOptions retention;
   private final boolean runsRetention;
   private final LongSupplier clock;
+  private final LogLimiter logLimiter;
 
   /**
    * @param runsRetention whether this instance runs the retention task (one instance per process does)
    * @param clock wall-clock milliseconds that retention ages messages by
+   * @param logLimiter bounds the failure lines this process writes (shared by its instances)
    */
-  public HistoryVerticle(MessageStore store, RetentionOptions retention, boolean runsRetention, LongSupplier clock) {
+  public HistoryVerticle(MessageStore store, RetentionOptions retention, boolean runsRetention, LongSupplier clock,
+                         LogLimiter logLimiter) {
     this.store = store;
     this.retention = retention;
     this.runsRetention = runsRetention;
     this.clock = clock;
+    this.logLimiter = logLimiter;
   }
 
   @Override
@@ -88,7 +90,7 @@ public final class HistoryVerticle extends VerticleBase {
    * reaches the store; whatever fails, the decoder or the store (by a failed future or by
    * throwing), is answered through {@link HistoryFailures}.
    */
-  private static <R> void answer(Message<Object> msg, Function<JsonObject, R> decoder,
+  private <R> void answer(Message<Object> msg, Function<JsonObject, R> decoder,
                                  Function<R, Future<JsonObject>> serve) {
     Future<JsonObject> body = body(msg);
     body.map(decoder).compose(serve)
@@ -116,10 +118,10 @@ public final class HistoryVerticle extends VerticleBase {
    * keeps its stack trace. Both are rate-limited: a caller retrying, or every room retrying while
    * the database is down, must not fill the disk.
    */
-  private static void refuse(Message<Object> msg, String room, Throwable cause) {
+  private void refuse(Message<Object> msg, String room, Throwable cause) {
     BusError error = HistoryFailures.classify(cause);
     boolean callerCaused = HistoryFailures.callerCaused(error);
-    long suppressed = LOG_LIMITER.acquire(callerCaused ? "refused-request" : "store-failure");
+    long suppressed = logLimiter.acquire(callerCaused ? "refused-request" : "store-failure");
     if (suppressed != LogLimiter.DENIED) {
       log.atLevel(callerCaused ? Level.WARN : Level.ERROR).addKeyValue("room", room)
           .addKeyValue("address", msg.address()).addKeyValue("error", error).addKeyValue("suppressed", suppressed)

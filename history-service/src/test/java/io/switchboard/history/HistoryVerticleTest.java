@@ -13,6 +13,7 @@ import io.switchboard.common.history.MessageStore;
 import io.switchboard.common.history.RetentionRule;
 import io.switchboard.common.history.RoomState;
 import io.switchboard.common.history.StoredMessage;
+import io.switchboard.common.log.LogLimiter;
 import io.switchboard.history.store.PgMessageStore;
 import io.switchboard.history.store.PgTestDatabase;
 import io.switchboard.history.store.RetentionOptions;
@@ -182,7 +183,7 @@ class HistoryVerticleTest {
 
   private MessageLog deploy(MessageStore store) {
     vertx.deployVerticle(new HistoryVerticle(store, new RetentionOptions(List.of(), Duration.ofMinutes(1)), false,
-        System::currentTimeMillis)).await();
+        System::currentTimeMillis, LogLimiter.perMinute(10))).await();
     return new EventBusMessageLog(vertx.eventBus(), Duration.ofSeconds(10));
   }
 
