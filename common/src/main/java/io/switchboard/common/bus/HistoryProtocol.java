@@ -17,7 +17,7 @@ import java.util.Map;
  * The JSON shapes of history-service requests and replies on the event bus, written once for the
  * client ({@link EventBusMessageLog}) and the service that answers it. The service reads every
  * request through a typed decoder ({@link #decodeStateRequest}, {@link #decodeAppendRequest},
- * {@link #decodePageRequest}) that refuses a malformed one with an {@link IllegalArgumentException}
+ * {@link #decodePageRequest}) that refuses a malformed one with a {@link MalformedBusMessageException}
  * naming the first field at fault, before anything reaches the store.
  */
 public final class HistoryProtocol {
@@ -64,7 +64,7 @@ public final class HistoryProtocol {
   /**
    * Reads a {@link #stateRequest}.
    *
-   * @throws IllegalArgumentException if the request is not an object with a string {@code room}
+   * @throws MalformedBusMessageException if the request is not an object with a string {@code room}
    */
   public static StateRequest decodeStateRequest(JsonObject json) {
     return new StateRequest(requireString(requireObject(json), "room", ""));
@@ -81,19 +81,19 @@ public final class HistoryProtocol {
    * inside the store: strings are strings, seqs and timestamps are integers, and the messages are
    * a non-empty run of consecutive seqs of the request's room.
    *
-   * @throws IllegalArgumentException naming the first missing or mistyped field
+   * @throws MalformedBusMessageException naming the first missing or mistyped field
    */
   public static AppendRequest decodeAppendRequest(JsonObject json) {
     String room = requireString(requireObject(json), "room", "");
     String epoch = requireString(json, "epoch", "");
     if (!(json.getValue("messages") instanceof JsonArray array) || array.isEmpty()) {
-      throw new IllegalArgumentException("messages must be a non-empty array");
+      throw new MalformedBusMessageException("messages must be a non-empty array");
     }
     List<StoredMessage> batch = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       String where = "messages[" + i + "].";
       if (!(array.getValue(i) instanceof JsonObject m)) {
-        throw new IllegalArgumentException("messages[" + i + "] must be an object");
+        throw new MalformedBusMessageException("messages[" + i + "] must be an object");
       }
       batch.add(new StoredMessage(
           requireString(m, "room", where),
@@ -120,18 +120,18 @@ public final class HistoryProtocol {
    * {@code after} nor {@code before} reads from the start; {@code limit} defaults to
    * {@link #DEFAULT_PAGE_LIMIT}.
    *
-   * @throws IllegalArgumentException if {@code room} is not a string, a bound or the limit is not
+   * @throws MalformedBusMessageException if {@code room} is not a string, a bound or the limit is not
    *     an integer (the limit an {@code int}), or the request names both bounds
    */
   public static PageRequest decodePageRequest(JsonObject json) {
     String room = requireString(requireObject(json), "room", "");
     long limit = optionalInteger(json, "limit", "", DEFAULT_PAGE_LIMIT);
     if (limit != (int) limit) {
-      throw new IllegalArgumentException("limit must be an int");
+      throw new MalformedBusMessageException("limit must be an int");
     }
     boolean before = json.getValue("before") != null;
     if (before && json.getValue("after") != null) {
-      throw new IllegalArgumentException("a page request names after or before, not both");
+      throw new MalformedBusMessageException("a page request names after or before, not both");
     }
     return before
         ? new PageRequest(room, Direction.BEFORE, requireInteger(json, "before", ""), (int) limit)
@@ -140,14 +140,14 @@ public final class HistoryProtocol {
 
   private static JsonObject requireObject(JsonObject json) {
     if (json == null) {
-      throw new IllegalArgumentException("the request must be a JSON object");
+      throw new MalformedBusMessageException("the request must be a JSON object");
     }
     return json;
   }
 
   private static String requireString(JsonObject json, String field, String where) {
     if (!(json.getValue(field) instanceof String value)) {
-      throw new IllegalArgumentException(where + field + " must be a string");
+      throw new MalformedBusMessageException(where + field + " must be a string");
     }
     return value;
   }
@@ -158,7 +158,7 @@ public final class HistoryProtocol {
     if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
       return ((Number) value).longValue();
     }
-    throw new IllegalArgumentException(where + field + " must be an integer");
+    throw new MalformedBusMessageException(where + field + " must be an integer");
   }
 
   private static long optionalInteger(JsonObject json, String field, String where, long absent) {
@@ -224,7 +224,7 @@ public final class HistoryProtocol {
         json.getJsonObject("existing").forEach(e -> seqs.put(Integer.parseInt(e.getKey()), ((Number) e.getValue()).longValue()));
         yield new AppendResult.Duplicates(seqs, top, epoch);
       }
-      default -> throw new IllegalArgumentException("unknown append status " + json.getString("status"));
+      default -> throw new MalformedBusMessageException("unknown append status " + json.getString("status"));
     };
   }
 }

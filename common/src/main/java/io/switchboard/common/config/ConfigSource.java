@@ -1,6 +1,7 @@
 package io.switchboard.common.config;
 
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -146,11 +147,16 @@ public final class ConfigSource {
   public JsonArray jsonArray(String key, JsonArray def) {
     String fromEnv = env.get(envName(key));
     if (fromEnv != null) {
+      Object decoded;
       try {
-        return new JsonArray(fromEnv);
-      } catch (DecodeException | ClassCastException e) {
+        decoded = Json.decodeValue(fromEnv);
+      } catch (DecodeException e) {
+        decoded = null;
+      }
+      if (!(decoded instanceof JsonArray array)) {
         throw invalid(key, fromEnv, "a JSON array");
       }
+      return array;
     }
     Object v = lookup(key);
     if (v == null) {

@@ -4,6 +4,7 @@ import io.switchboard.common.protocol.ErrorCode;
 import io.switchboard.common.protocol.Rooms;
 import io.switchboard.common.protocol.Text;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 
@@ -22,10 +23,13 @@ record ClientFrame(String type, String ref, JsonObject json) {
    * parsed too, which lets its {@code too_large} error carry the client's {@code ref}.
    */
   static ClientFrame parse(String text) {
-    JsonObject json;
+    Object decoded;
     try {
-      json = new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
+      decoded = Json.decodeValue(text);
+    } catch (DecodeException e) {
+      decoded = null;
+    }
+    if (!(decoded instanceof JsonObject json)) {
       throw new ProtocolException(ErrorCode.MALFORMED_JSON, "frame is not a JSON object");
     }
     Object type = json.getValue("type");

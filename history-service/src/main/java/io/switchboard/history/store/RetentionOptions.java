@@ -34,14 +34,28 @@ public record RetentionOptions(List<RetentionRule> rules, Duration interval) {
       if (!prefixes.add(prefix)) {
         throw new ConfigException("history.retention has two rules for prefix '" + prefix + "'");
       }
+      long maxMessages = whole(rule, prefix, "maxMessages");
+      long maxAgeMs = whole(rule, prefix, "maxAgeMs");
       try {
-        rules.add(new RetentionRule(prefix, rule.getLong("maxMessages", 0L),
-            Duration.ofMillis(rule.getLong("maxAgeMs", 0L))));
-      } catch (ClassCastException | IllegalArgumentException e) {
+        rules.add(new RetentionRule(prefix, maxMessages, Duration.ofMillis(maxAgeMs)));
+      } catch (IllegalArgumentException e) {
         throw new ConfigException("history.retention rule for '" + prefix + "' is invalid: " + e.getMessage());
       }
     }
     return new RetentionOptions(rules, src.millis("history.retentionIntervalMs", Duration.ofMinutes(1)));
+  }
+
+  /** A rule's whole-number field, 0 when absent. */
+  private static long whole(JsonObject rule, String prefix, String field) {
+    Object v = rule.getValue(field);
+    if (v == null) {
+      return 0;
+    }
+    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.longValue();
+    }
+    throw new ConfigException("history.retention rule for '" + prefix + "' is invalid: " + field
+        + " must be a whole number, got " + v);
   }
 
   /** Every configured prefix: each rule yields to the longer ones. */
