@@ -3,8 +3,7 @@ package io.switchboard.room;
 import io.switchboard.common.bus.Addresses;
 import io.switchboard.common.bus.BusError;
 import io.switchboard.common.bus.RoomProtocol;
-import io.switchboard.common.cluster.ClusterView;
-import io.switchboard.common.cluster.Role;
+import io.switchboard.common.cluster.TestClusterView;
 import io.switchboard.common.history.InMemoryMessageStore;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.log.LogLimiter;
@@ -23,9 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.SortedSet;
 import java.util.concurrent.TimeUnit;
-import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,7 +37,7 @@ class RoomVerticleTest {
 
   @BeforeEach
   void deploy() {
-    vertx.deployVerticle(new RoomVerticle(new SoleRoomNode(), store, new ShardMap(16), SequencerOptions.defaults(),
+    vertx.deployVerticle(new RoomVerticle(TestClusterView.soleRoomNode(NODE), store, new ShardMap(16), SequencerOptions.defaults(),
         LogLimiter.perMinute(10), System::currentTimeMillis))
         .await();
   }
@@ -129,23 +126,5 @@ class RoomVerticleTest {
     Message<JsonObject> reply = vertx.eventBus().<JsonObject>request(Addresses.roomNode(NODE), request,
         new DeliveryOptions().addHeader(Addresses.OP, Addresses.RoomOps.SEND_BATCH)).await();
     return reply.body().getJsonArray("results");
-  }
-
-  /** A cluster of this one room-service node, with no gateway. */
-  private static final class SoleRoomNode implements ClusterView {
-    @Override
-    public String localNodeId() {
-      return NODE;
-    }
-
-    @Override
-    public SortedSet<String> members(Role role) {
-      return role == Role.ROOM ? new TreeSet<>(List.of(NODE)) : new TreeSet<>();
-    }
-
-    @Override
-    public Registration onChange(Runnable listener) {
-      return () -> { };
-    }
   }
 }

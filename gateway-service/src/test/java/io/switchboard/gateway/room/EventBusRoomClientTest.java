@@ -3,8 +3,7 @@ package io.switchboard.gateway.room;
 import io.switchboard.common.bus.Addresses;
 import io.switchboard.common.bus.BusError;
 import io.switchboard.common.bus.RoomProtocol;
-import io.switchboard.common.cluster.ClusterView;
-import io.switchboard.common.cluster.Role;
+import io.switchboard.common.cluster.TestClusterView;
 import io.switchboard.common.config.ConfigSource;
 import io.switchboard.common.history.RoomState;
 import io.switchboard.common.protocol.ErrorCode;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +35,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
+import static io.switchboard.common.cluster.TestClusterView.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -276,7 +275,7 @@ class EventBusRoomClientTest {
         ConfigSource.envName("gateway.requestTimeoutMs"), String.valueOf(requestTimeoutMs),
         ConfigSource.envName("gateway.breakerMaxFailures"), String.valueOf(breakerMaxFailures),
         ConfigSource.envName("gateway.breakerResetMs"), "60000")));
-    return new EventBusRoomClient(vertx, new FakeCluster(roomNodes), SHARDS, options, clock);
+    return new EventBusRoomClient(vertx, new TestClusterView("gateway", roomNodes), SHARDS, options, clock);
   }
 
   /**
@@ -338,10 +337,6 @@ class EventBusRoomClientTest {
         : Future.succeededFuture(ar.cause()));
   }
 
-  private static SortedSet<String> nodes(String... nodes) {
-    return new TreeSet<>(List.of(nodes));
-  }
-
   /** {@code count} distinct rooms whose shard {@code node} owns among {@code members}. */
   private static List<String> roomsOwnedBy(String node, int count, String... members) {
     ShardMap.Owners owners = SHARDS.owners(List.of(members));
@@ -361,24 +356,6 @@ class EventBusRoomClientTest {
         ids.add(body.getString("clientMsgId"));
       }
       return node + " " + op + " " + ids;
-    }
-  }
-
-  /** Room-service membership as the test sets it; the test calls {@code refresh} itself. */
-  private record FakeCluster(AtomicReference<SortedSet<String>> roomNodes) implements ClusterView {
-    @Override
-    public String localNodeId() {
-      return "gateway";
-    }
-
-    @Override
-    public SortedSet<String> members(Role role) {
-      return role == Role.ROOM ? roomNodes.get() : new TreeSet<>();
-    }
-
-    @Override
-    public Registration onChange(Runnable listener) {
-      return () -> { };
     }
   }
 }

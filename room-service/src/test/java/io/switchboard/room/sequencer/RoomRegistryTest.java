@@ -1,8 +1,7 @@
 package io.switchboard.room.sequencer;
 
 import io.switchboard.common.bus.BusError;
-import io.switchboard.common.cluster.ClusterView;
-import io.switchboard.common.cluster.Role;
+import io.switchboard.common.cluster.TestClusterView;
 import io.switchboard.common.history.InMemoryMessageStore;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.log.LogLimiter;
@@ -22,13 +21,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
+import static io.switchboard.common.cluster.TestClusterView.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -209,7 +208,7 @@ class RoomRegistryTest {
   }
 
   private RoomRegistry registry(String self, AtomicReference<SortedSet<String>> view) {
-    return new RoomRegistry(new ShardOwnership(new FakeCluster(self, view), SHARDS), store, fanOut, OPTIONS, vertx,
+    return new RoomRegistry(new ShardOwnership(new TestClusterView(self, view), SHARDS), store, fanOut, OPTIONS, vertx,
         clock::get, LogLimiter.perMinute(10));
   }
 
@@ -232,28 +231,11 @@ class RoomRegistryTest {
     return store.after(room, 0, 100).result().messages().stream().map(StoredMessage::clientMsgId).toList();
   }
 
-  private static SortedSet<String> nodes(String... nodes) {
-    return new TreeSet<>(List.of(nodes));
-  }
-
   /** A room whose shard {@code node} owns among {@code members}. */
   private static String roomOwnedBy(String node, String... members) {
     ShardMap.Owners owners = SHARDS.owners(List.of(members));
     return IntStream.range(0, 1000).mapToObj(i -> "room-" + i).filter(r -> node.equals(owners.ownerOf(r)))
         .findFirst().orElseThrow();
-  }
-
-  /** Membership as the test sets it; listeners are not needed, the test applies changes itself. */
-  private record FakeCluster(String localNodeId, AtomicReference<SortedSet<String>> roomNodes) implements ClusterView {
-    @Override
-    public SortedSet<String> members(Role role) {
-      return role == Role.ROOM ? roomNodes.get() : new TreeSet<>();
-    }
-
-    @Override
-    public Registration onChange(Runnable listener) {
-      return () -> { };
-    }
   }
 
   /** The subscribers of each fan-out event, in order. */
