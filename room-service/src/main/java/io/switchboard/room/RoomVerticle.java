@@ -43,6 +43,7 @@ public final class RoomVerticle extends VerticleBase {
   private final LongSupplier clock;
   private RoomRegistry registry;
   private ClusterView.Registration membership;
+  private ClusterView.Registration mergeStart;
 
   /**
    * @param logLimiter caps the lines failures write to the log, shared by the requests and every room
@@ -64,6 +65,7 @@ public final class RoomVerticle extends VerticleBase {
     registry = new RoomRegistry(new ShardOwnership(cluster, shards), store, new EventBusFanOut(vertx.eventBus()),
         options, vertx, clock, logLimiter);
     membership = cluster.onChange(() -> registry.onMembershipChange(cluster.members(Role.GATEWAY)));
+    mergeStart = cluster.onMergeStart(registry::onMergeStart);
     vertx.setPeriodic(EVICTION_PERIOD_MS, id -> {
       int evicted = registry.evictIdle();
       if (evicted > 0) {
@@ -77,6 +79,9 @@ public final class RoomVerticle extends VerticleBase {
   public Future<?> stop() {
     if (membership != null) {
       membership.remove();
+    }
+    if (mergeStart != null) {
+      mergeStart.remove();
     }
     return Future.succeededFuture();
   }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -98,6 +99,7 @@ final class ClusterHarness implements AutoCloseable {
   private final int hazelcastBase;
   private final Path logDir;
   private final Map<String, Proc> procs = new LinkedHashMap<>();
+  private final Set<String> paused = new java.util.HashSet<>();
   private final Map<Kind, Integer> counts = new LinkedHashMap<>();
   private final Map<String, String> env;
   /** Each process's event-bus port by name: fixed per process, as in production (one per process on a host). */
@@ -232,10 +234,51 @@ final class ClusterHarness implements AutoCloseable {
     p.process.waitFor();
   }
 
-  /** Log lines, across every process, that report a blocked event loop. */
+  /**
+   * Freezes a process (SIGSTOP), as a long GC pause or a stalled VM does: its sockets stay open
+   * but it answers nothing, so the cluster declares it dead only after the heartbeat timeout.
+   * The freeze itself makes its event loops report that they were blocked; a paused process's
+   * warnings are therefore not counted by {@link #blockedThreadWarnings}.
+   */
+  void pause(Proc p) throws IOException, InterruptedException {
+    paused.add(p.name);
+    signal(p, "STOP");
+  }
+
+  /** Lets a {@link #pause paused} process run again (SIGCONT). */
+  void resume(Proc p) throws IOException, InterruptedException {
+    signal(p, "CONT");
+  }
+
+  private static void signal(Proc p, String signal) throws IOException, InterruptedException {
+    int exit = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.process.pid())).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + p.name + " exited with " + exit);
+    }
+  }
+
+  /**
+   * Waits until a line of {@code p}'s log contains {@code text} (a line already there counts);
+   * fails after {@code timeout}. Returns the time it was seen, to within 100 ms.
+   */
+  long awaitLog(Proc p, String text, Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(p.log).contains(text)) {
+        return System.nanoTime();
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(p.name + " did not log '" + text + "' within " + timeout + "; see " + p.log);
+  }
+
+  /** Log lines, across every process that was never {@link #pause paused}, that report a blocked event loop. */
   List<String> blockedThreadWarnings() throws IOException {
     List<String> hits = new ArrayList<>();
     for (Proc p : procs.values()) {
+      if (paused.contains(p.name)) {
+        continue;
+      }
       for (String line : Files.readAllLines(p.log)) {
         if (BLOCKED.matcher(line).find()) {
           hits.add(p.name + ": " + line);

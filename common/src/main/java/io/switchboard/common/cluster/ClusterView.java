@@ -8,10 +8,13 @@ import java.util.SortedSet;
  */
 public interface ClusterView {
 
-  /** This process's node id (the same id the clustered event bus uses). */
+  /**
+   * This process's node id: the id the clustered event bus knows it by, the same for the life of
+   * the process, even across a split and merge of the cluster (addresses are built from it).
+   */
   String localNodeId();
 
-  /** Node ids of the live members with the given role, sorted. */
+  /** Node ids (as {@link #localNodeId} on each member) of the live members with the given role, sorted. */
   SortedSet<String> members(Role role);
 
   /**
@@ -21,6 +24,26 @@ public interface ClusterView {
    * @return a handle that removes the listener
    */
   Registration onChange(Runnable listener);
+
+  /**
+   * Registers a listener called when this process starts merging back into the cluster it had
+   * been cut off from (a pause, a partition): before it rejoins, so before the membership changes
+   * of the merge reach {@link #onChange} listeners. While apart, each side went on with its own
+   * membership: whatever this process held may have been taken over and changed by others, and
+   * must be dropped here. Runs like {@link #onChange} listeners.
+   *
+   * @return a handle that removes the listener
+   */
+  Registration onMergeStart(Runnable listener);
+
+  /**
+   * Registers a listener called after this process has merged back into the cluster (see
+   * {@link #onMergeStart}): what the others dropped while it was away (its subscriptions, its
+   * presence) must be announced again. Runs like {@link #onChange} listeners.
+   *
+   * @return a handle that removes the listener
+   */
+  Registration onRejoin(Runnable listener);
 
   /** Removes a listener. */
   interface Registration {

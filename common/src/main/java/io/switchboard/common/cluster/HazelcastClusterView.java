@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -14,39 +15,68 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
 
-/** {@link ClusterView} over Hazelcast membership; roles come from member attributes. */
+/**
+ * {@link ClusterView} over Hazelcast membership; roles come from member attributes. A member is
+ * named by its Vert.x node id, never by its Hazelcast member UUID: Hazelcast gives a member a new
+ * UUID when it merges back after a split (a pause longer than the failure timeout, a partition),
+ * while Vert.x keeps its node id in a member attribute that survives the merge and republishes
+ * the node's event-bus registrations under it. Addresses and shard owners built from the UUID would
+ * point at nothing after a merge.
+ */
 public final class HazelcastClusterView implements ClusterView {
 
   private static final Logger log = LoggerFactory.getLogger(HazelcastClusterView.class);
+  /**
+   * The member attribute vertx-hazelcast keeps each node's Vert.x node id in (documented in its
+   * manual, "Using an existing Hazelcast cluster").
+   */
+  static final String VERTX_NODE_ID = "__vertx.nodeId";
 
   private final HazelcastInstance hazelcast;
+  private final String localNodeId;
 
-  public HazelcastClusterView(HazelcastInstance hazelcast) {
+  /** @param localNodeId this process's Vert.x node id ({@code ClusterManager.getNodeId()}) */
+  public HazelcastClusterView(HazelcastInstance hazelcast, String localNodeId) {
     this.hazelcast = hazelcast;
+    this.localNodeId = localNodeId;
   }
 
   @Override
   public String localNodeId() {
-    return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    return localNodeId;
   }
 
   @Override
   public SortedSet<String> members(Role role) {
     TreeSet<String> ids = new TreeSet<>();
     for (Member m : hazelcast.getCluster().getMembers()) {
-      if (role.id().equals(m.getAttribute(Role.ATTRIBUTE))) {
-        ids.add(m.getUuid().toString());
+      String nodeId = m.getAttribute(VERTX_NODE_ID);
+      if (nodeId != null && role.id().equals(m.getAttribute(Role.ATTRIBUTE))) {
+        ids.add(nodeId);
       }
     }
     return Collections.unmodifiableSortedSet(ids);
   }
 
-  /** Logs every membership change once per process, with the member's role. */
+  /** Logs every membership change once per process, with the member's role, and every merge after a split. */
   public void logMembershipChanges() {
+    hazelcast.getLifecycleService().addLifecycleListener(e -> {
+      switch (e.getState()) {
+        case MERGING -> log.atWarn().addKeyValue("node", localNodeId)
+            .log("merging back into the cluster after a split (a pause, a partition, or members that started at once)");
+        case MERGED -> log.atInfo().addKeyValue("node", localNodeId).addKeyValue("size",
+            hazelcast.getCluster().getMembers().size()).log("merged back into the cluster");
+        case MERGE_FAILED -> log.atError().addKeyValue("node", localNodeId)
+            .log("merging back into the cluster failed");
+        default -> {
+        }
+      }
+    });
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent e) {
         log.atInfo().addKeyValue("member", e.getMember().getUuid())
+            .addKeyValue("node", e.getMember().getAttribute(VERTX_NODE_ID))
             .addKeyValue("role", e.getMember().getAttribute(Role.ATTRIBUTE))
             .addKeyValue("size", e.getMembers().size()).log("cluster member joined");
       }
@@ -54,6 +84,7 @@ public final class HazelcastClusterView implements ClusterView {
       @Override
       public void memberRemoved(MembershipEvent e) {
         log.atInfo().addKeyValue("member", e.getMember().getUuid())
+            .addKeyValue("node", e.getMember().getAttribute(VERTX_NODE_ID))
             .addKeyValue("role", e.getMember().getAttribute(Role.ATTRIBUTE))
             .addKeyValue("size", e.getMembers().size()).log("cluster member left");
       }
@@ -61,9 +92,40 @@ public final class HazelcastClusterView implements ClusterView {
   }
 
   @Override
-  public Registration onChange(Runnable listener) {
+  public Registration onMergeStart(Runnable listener) {
+    return onLifecycle(LifecycleEvent.LifecycleState.MERGING, listener);
+  }
+
+  @Override
+  public Registration onRejoin(Runnable listener) {
+    return onLifecycle(LifecycleEvent.LifecycleState.MERGED, listener);
+  }
+
+  /**
+   * Hazelcast fires MERGING on its merge thread before it resets the member and rejoins, and MERGED
+   * after; membership events of the merge come in between. The listener is dispatched to the
+   * caller's context, as membership listeners are, so it runs in that order there. The merge thread
+   * holds the lifecycle lock: work is only handed over from it, never run on it.
+   */
+  private Registration onLifecycle(LifecycleEvent.LifecycleState state, Runnable listener) {
+    Runnable dispatch = onCallersContext(listener);
+    UUID id = hazelcast.getLifecycleService().addLifecycleListener(e -> {
+      if (e.getState() == state) {
+        dispatch.run();
+      }
+    });
+    return () -> hazelcast.getLifecycleService().removeLifecycleListener(id);
+  }
+
+  /** {@code listener}, run on the Vert.x context of the caller if it has one. */
+  private static Runnable onCallersContext(Runnable listener) {
     Context ctx = Vertx.currentContext();
-    Runnable dispatch = ctx == null ? listener : () -> ctx.runOnContext(v -> listener.run());
+    return ctx == null ? listener : () -> ctx.runOnContext(v -> listener.run());
+  }
+
+  @Override
+  public Registration onChange(Runnable listener) {
+    Runnable dispatch = onCallersContext(listener);
     UUID id = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent e) {

@@ -124,7 +124,7 @@ public final class ServiceLauncher {
             : failure))
         .await();
 
-    HazelcastClusterView view = new HazelcastClusterView(clusterManager.getHazelcastInstance());
+    HazelcastClusterView view = new HazelcastClusterView(clusterManager.getHazelcastInstance(), clusterManager.getNodeId());
     view.logMembershipChanges();
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("cluster", p -> p.complete(clusterManager.isActive() ? Status.OK() : Status.KO()));

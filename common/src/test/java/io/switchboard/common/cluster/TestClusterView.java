@@ -33,4 +33,14 @@ public record TestClusterView(String localNodeId, AtomicReference<SortedSet<Stri
   public Registration onChange(Runnable listener) {
     return () -> { };
   }
+
+  @Override
+  public Registration onMergeStart(Runnable listener) {
+    return () -> { };
+  }
+
+  @Override
+  public Registration onRejoin(Runnable listener) {
+    return () -> { };
+  }
 }

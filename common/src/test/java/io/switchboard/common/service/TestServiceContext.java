@@ -46,5 +46,15 @@ public final class TestServiceContext {
       return () -> {
       };
     }
+
+    @Override
+    public Registration onMergeStart(Runnable listener) {
+      return () -> { };
+    }
+
+    @Override
+    public Registration onRejoin(Runnable listener) {
+      return () -> { };
+    }
   }
 }

@@ -63,7 +63,8 @@ public final class PresenceReporter {
     }
   }
 
-  void report() {
+  /** Publishes the snapshot now (also after a merge, since the presence service expired this gateway meanwhile). */
+  public void report() {
     vertx.eventBus().publish(Addresses.PRESENCE_HEARTBEAT,
         PresenceProtocol.heartbeat(gatewayId, interval.multipliedBy(3).toMillis(), presence.snapshot()));
   }

@@ -127,6 +127,20 @@ public final class RoomStreams {
     }
   }
 
+  /**
+   * After this instance merged back into the cluster (it was cut off by a pause or a partition past
+   * the failure timeout): the owners dropped its subscriptions when its node left, so every ready
+   * room is announced again at its owner of the moment. What was committed meanwhile shows as a
+   * higher top and is repaired from history before anything newer is delivered.
+   */
+  public void onRejoin() {
+    for (RoomStream stream : List.copyOf(streams.values())) {
+      if (stream.isReady()) {
+        resubscribe(stream);
+      }
+    }
+  }
+
   public int size() {
     return streams.size();
   }

@@ -12,7 +12,9 @@ import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +43,62 @@ class RoomStreamsTest {
     }).onComplete(test.succeeding(stream -> {
       streams.offer(new JsonObject().put("room", "lobby").put("messages", "not an array"));
       streams.offer(RoomProtocol.delivery("lobby", epoch, List.of(first)));
+    })));
+  }
+
+  @Test
+  void afterAMergeEveryRoomIsAnnouncedAgainAndWhatWasCommittedMeanwhileIsRepairedFromHistory(Vertx vertx,
+                                                                                             VertxTestContext test) {
+    InMemoryMessageStore history = new InMemoryMessageStore();
+    String epoch = history.state("lobby").result().epoch();
+    AtomicInteger announcements = new AtomicInteger();
+    RoomClient current = new RoomClient() {
+      @Override
+      public String ownerOf(String room) {
+        return "room-a";
+      }
+
+      @Override
+      public Future<Long> send(String room, String sender, String clientMsgId, Object body) {
+        return Future.failedFuture("not used");
+      }
+
+      /** Answers with the store's position, as an owner that loaded the room would. */
+      @Override
+      public Future<RoomState> subscribe(String room, String subscriber) {
+        announcements.incrementAndGet();
+        return history.state(room);
+      }
+
+      @Override
+      public void unsubscribe(String room, String subscriber) {
+      }
+    };
+    RoomStreams streams = new RoomStreams(vertx, current, history, "gw/0", 100, 1000);
+    List<StoredMessage> committedMeanwhile = List.of(new StoredMessage("lobby", 1, "alice", "m1", "a", 1),
+        new StoredMessage("lobby", 2, "bob", "m2", "b", 2));
+    List<Long> received = new ArrayList<>();
+
+    vertx.getOrCreateContext().runOnContext(v -> streams.join("lobby", new RoomStream.Member() {
+      @Override
+      public void onMessage(StoredMessage message, String frame) {
+        received.add(message.seq());
+        if (received.size() == 2) {
+          test.verify(() -> {
+            assertThat(received).containsExactly(1L, 2L);
+            assertThat(announcements).hasValue(2);
+          });
+          test.completeNow();
+        }
+      }
+
+      @Override
+      public void onLineageChange(String newEpoch) {
+        test.failNow("unexpected lineage change to " + newEpoch);
+      }
+    }).onComplete(test.succeeding(stream -> {
+      // Cut off: the owner dropped this gateway's subscription, and two messages were committed.
+      history.append("lobby", epoch, committedMeanwhile).onComplete(test.succeeding(appended -> streams.onRejoin()));
     })));
   }
 

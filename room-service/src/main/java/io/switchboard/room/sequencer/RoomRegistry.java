@@ -86,6 +86,22 @@ public final class RoomRegistry {
         .addKeyValue("roomsKept", rooms.size()).log("shard ownership recomputed");
   }
 
+  /**
+   * This instance is merging back into the cluster after it was cut off (a pause or a partition
+   * past the failure timeout). Meanwhile the other side gave its rooms to other owners, which
+   * sequenced and committed in them, and it dropped their subscribers. So every room it holds is
+   * closed now, before the merge's membership changes arrive: queued sends fail with
+   * {@code NOT_OWNER}, which gateways retry at the owner of the moment, and a room it owns after the
+   * merge loads its top and epoch from the store afresh. The store's fence keeps any append from
+   * the stale state out.
+   */
+  public void onMergeStart() {
+    int closed = rooms.size();
+    rooms.values().forEach(RoomSequencer::close);
+    rooms.clear();
+    log.atWarn().addKeyValue("roomsClosed", closed).log("merging back into the cluster: every room reloads from the store");
+  }
+
   /** Forgets rooms that have been idle since {@code idleEviction} ago; their state reloads on next use. */
   public int evictIdle() {
     long before = clock.getAsLong() - options.idleEviction().toMillis();

@@ -1,6 +1,7 @@
 package io.switchboard.room.sequencer;
 
 import io.switchboard.common.bus.BusError;
+import io.switchboard.common.bus.SubscriberIds;
 import io.switchboard.common.cluster.TestClusterView;
 import io.switchboard.common.history.InMemoryMessageStore;
 import io.switchboard.common.history.StoredMessage;
@@ -123,6 +124,27 @@ class RoomRegistryTest {
         }), all -> {
           assertThat(all.<Long>resultAt(0)).isEqualTo(3L);
           assertThat(all.<BusError>resultAt(1)).isEqualTo(BusError.NOT_OWNER);
+          assertThat(stored(room)).containsExactly("m1", "m2", "m3");
+        });
+  }
+
+  @Test
+  void anInstanceMergingBackAfterASplitForgetsItsRoomsAndReloadsThemFromTheStore(VertxTestContext test) {
+    // A split: A and B each see only themselves. A held the room before; B took it over meanwhile.
+    RoomRegistry a = registry(A, new AtomicReference<>(nodes(A)));
+    RoomRegistry b = registry(B, new AtomicReference<>(nodes(B)));
+    String room = "split-room";
+
+    onLoop(test, () -> a.send(room, "alice", "m1", "x")
+        .compose(v -> b.send(room, "bob", "m2", "y"))
+        .compose(v -> {
+          a.onMergeStart();
+          assertThat(a.size()).as("rooms A still holds").isZero();
+          // After the merge A owns the room again: a gateway announcing itself gets the store's top.
+          return a.subscribe(room, SubscriberIds.of("gateway", 0));
+        })
+        .compose(state -> a.send(room, "alice", "m3", "z").map(seq -> List.of(state.top(), seq))), seqs -> {
+          assertThat(seqs).as("top announced after the merge, then the next seq").containsExactly(2L, 3L);
           assertThat(stored(room)).containsExactly("m1", "m2", "m3");
         });
   }
