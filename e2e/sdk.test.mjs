@@ -26,7 +26,8 @@ function jwt(sub, ttlSeconds, rooms) {
 }
 
 function client(options) {
-  const c = new SwitchboardClient({url: URL, WebSocketImpl: WebSocket, backoff: {baseMs: 50, maxMs: 500}, ...options});
+  const c = new SwitchboardClient({url: URL, WebSocketImpl: WebSocket, backoff: {baseMs: 50, maxMs: 500},
+    reconnect: {minMs: 20, firstMaxMs: 100, maxMs: 500}, ...options});
   c.welcomes = 0;
   c.closes = [];
   c.errors = [];

@@ -58,7 +58,7 @@ export class SwitchboardError extends Error {
  * const {seq} = await client.send('lobby', {text: 'hi'});
  */
 export class SwitchboardClient {
-  #url; #getToken; #WS; #backoff; #connectTimeoutMs; #maxInFlight;
+  #url; #getToken; #WS; #backoff; #reconnect; #connectTimeoutMs; #maxInFlight;
   #ws = null;
   #state = 'closed';
   #stopped = true;      // before connect(), and after close() or a fatal close code
@@ -85,18 +85,24 @@ export class SwitchboardClient {
    * @param {() => (string|Promise<string>)} [options.getToken] fetches a fresh token; called for
    *   every connection and before the current token expires (instead of `token`)
    * @param {typeof WebSocket} [options.WebSocketImpl] WebSocket class (defaults to the global one)
-   * @param {{baseMs?: number, maxMs?: number}} [options.backoff] reconnect and retry delays:
-   *   random(0, min(maxMs, baseMs * 2^attempt)), defaults 250 ms and 10 s
+   * @param {{baseMs?: number, maxMs?: number}} [options.backoff] delays before a refused send or join
+   *   is retried: random(0, min(maxMs, baseMs * 2^attempt)), defaults 250 ms and 10 s
+   * @param {{minMs?: number, firstMaxMs?: number, maxMs?: number}} [options.reconnect] delays before
+   *   reconnecting after the connection dropped: random(minMs, min(maxMs, firstMaxMs * 2^attempt)),
+   *   defaults 1 s, 5 s and 30 s. The floor and the spread keep the clients of a gateway that went
+   *   away from all arriving at another one in the same instant.
    * @param {number} [options.connectTimeoutMs] how long a connection may take to reach `welcome` (10 s)
    * @param {number} [options.maxInFlight] most unacknowledged sends on the wire at a time (16)
    */
-  constructor({url, token, getToken, WebSocketImpl = globalThis.WebSocket, backoff = {}, connectTimeoutMs = 10000,
-    maxInFlight = 16}) {
+  constructor({url, token, getToken, WebSocketImpl = globalThis.WebSocket, backoff = {}, reconnect = {},
+    connectTimeoutMs = 10000, maxInFlight = 16}) {
     if (!WebSocketImpl) throw new Error('no WebSocket implementation: pass WebSocketImpl');
     if (!token && !getToken) throw new Error('pass token or getToken');
     [this.#url, this.#WS, this.#connectTimeoutMs, this.#maxInFlight] = [url, WebSocketImpl, connectTimeoutMs, maxInFlight];
     this.#getToken = getToken ?? (() => token);
     this.#backoff = {baseMs: backoff.baseMs ?? 250, maxMs: backoff.maxMs ?? 10000};
+    this.#reconnect = {minMs: reconnect.minMs ?? 1000, firstMaxMs: reconnect.firstMaxMs ?? 5000,
+      maxMs: reconnect.maxMs ?? 30000};
   }
 
   /** Current state: `"connecting"`, `"open"` or `"closed"`. */
@@ -217,7 +223,7 @@ export class SwitchboardClient {
       this.#setState('closed', {code, reason, willRetry: false});
       return this.#emit('error', err);
     }
-    const delay = code === TOKEN_EXPIRED ? 0 : this.#retryDelay(this.#attempt++);
+    const delay = code === TOKEN_EXPIRED ? 0 : this.#reconnectDelay(this.#attempt++);
     this.#setState('closed', {code, reason, willRetry: true, retryInMs: Math.round(delay)});
     this.#timer = setTimeout(() => this.#open(), delay);
   }
@@ -359,6 +365,12 @@ export class SwitchboardClient {
   #resumeIn(ms) {
     clearTimeout(this.#resumeTimer);
     this.#resumeTimer = setTimeout(() => this.#pump(), ms + 1); // timers may fire a little early
+  }
+
+  #reconnectDelay(attempt) { // full jitter above a floor
+    const {minMs, firstMaxMs, maxMs} = this.#reconnect;
+    const cap = Math.max(minMs, Math.min(maxMs, firstMaxMs * 2 ** attempt));
+    return minMs + Math.random() * (cap - minMs);
   }
 
   #retryDelay(attempt) { // full jitter

@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param presenceInterval period of the batched presence heartbeat
  * @param breakerMaxFailures failures that open a room-service instance's circuit breaker
  * @param breakerReset time an open breaker waits before letting a trial request through
+ * @param drain on shutdown (SIGTERM), the window over which open connections are closed with
+ *     {@code 4000}, evenly spread; new upgrades are refused with 503 meanwhile
  * @param edge origins, upgrade deadline, connection caps and rate limits
  * @param body limits of a message body
  */
@@ -45,6 +47,7 @@ public record GatewayOptions(
     Duration presenceInterval,
     int breakerMaxFailures,
     Duration breakerReset,
+    Duration drain,
     EdgeLimits edge,
     BodyLimits body) {
 
@@ -73,6 +76,7 @@ public record GatewayOptions(
         src.millis("gateway.presenceIntervalMs", Duration.ofSeconds(2)),
         src.integer("gateway.breakerMaxFailures", 5),
         src.millis("gateway.breakerResetMs", Duration.ofSeconds(3)),
+        src.millis("gateway.drainMs", Duration.ofSeconds(5)),
         EdgeLimits.from(src),
         BodyLimits.from(src));
   }

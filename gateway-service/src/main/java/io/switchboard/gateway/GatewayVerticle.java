@@ -64,7 +64,10 @@ public final class GatewayVerticle extends VerticleBase {
   private final int instance;
   private final Set<ClientSession> sessions = new HashSet<>();
   private ClusterView.Registration membership;
+  private ClusterView.Registration rejoin;
   private PresenceReporter presence;
+  /** Stopping: new WebSocket upgrades are refused while the open connections are closed. */
+  private boolean draining;
   private HttpServer server;
 
   public GatewayVerticle(GatewayOptions options, ClusterView cluster, ShardMap shards, TokenVerifier tokens,
@@ -97,6 +100,11 @@ public final class GatewayVerticle extends VerticleBase {
     membership = cluster.onChange(() -> {
       rooms.refresh();
       streams.onMembershipChange();
+    });
+    rejoin = cluster.onRejoin(() -> {
+      rooms.refresh();
+      streams.onRejoin();
+      presence.report();
     });
 
     EdgeGuard edge = new EdgeGuard(vertx, admission, logLimiter);
@@ -150,12 +158,21 @@ public final class GatewayVerticle extends VerticleBase {
     if (membership != null) {
       membership.remove();
     }
+    if (rejoin != null) {
+      rejoin.remove();
+    }
     if (presence != null) {
       presence.stop();
     }
-    List.copyOf(sessions).forEach(s -> s.close(CloseCode.SHUTDOWN));
-    // Closed here rather than by the undeployment, which can complete before the port is released.
-    return server == null ? Future.succeededFuture() : server.close();
+    // Drain: no new connections, and the open ones are told to reconnect elsewhere (4000), spread
+    // over gateway.drainMs so that they do not arrive at the other gateways as one storm.
+    draining = true;
+    List<ClientSession> open = List.copyOf(sessions);
+    log.atInfo().addKeyValue("connections", open.size()).addKeyValue("drainMs", options.drain().toMillis())
+        .log("draining: closing connections with 4000");
+    return PacedClose.over(vertx, open, options.drain(), s -> s.close(CloseCode.SHUTDOWN))
+        // Closed here rather than by the undeployment, which can complete before the port is released.
+        .compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
   /**
@@ -164,6 +181,11 @@ public final class GatewayVerticle extends VerticleBase {
    */
   private void upgrade(RoutingContext rc, EdgeGuard edge, OriginPolicy origins,
                        BiConsumer<ServerWebSocket, String> then) {
+    if (draining) {
+      rc.response().putHeader("Retry-After", "1");
+      HttpErrors.send(rc, 503, ErrorCode.UNAVAILABLE, "this gateway is shutting down; connect to another");
+      return;
+    }
     String origin = rc.request().getHeader("Origin");
     if (!origins.allows(origin, rc.request().getHeader("Host"))) {
       long suppressed = logLimiter.acquire("origin-refused");
