@@ -100,6 +100,8 @@ final class ClusterHarness implements AutoCloseable {
   private final Path logDir;
   private final Map<String, Proc> procs = new LinkedHashMap<>();
   private final Set<String> paused = new java.util.HashSet<>();
+  /** Fixed ports given to this cluster's processes, so that no two get the same one. */
+  private final Set<Integer> assignedPorts = new java.util.HashSet<>();
   private final Map<Kind, Integer> counts = new LinkedHashMap<>();
   private final Map<String, String> env;
   /** Each process's event-bus port by name: fixed per process, as in production (one per process on a host). */
@@ -145,8 +147,8 @@ final class ClusterHarness implements AutoCloseable {
   Proc start(Kind kind) throws IOException {
     int n = counts.merge(kind, 1, Integer::sum);
     String name = kind.name().toLowerCase() + "-" + n;
-    int management = freePort();
-    int gatewayPort = kind == Kind.GATEWAY ? freePort() : -1;
+    int management = freeFixedPort();
+    int gatewayPort = kind == Kind.GATEWAY ? freeFixedPort() : -1;
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -328,13 +330,19 @@ final class ClusterHarness implements AutoCloseable {
   /**
    * A free port for a service to bind a few seconds later, as an operator's fixed port: from
    * 10000-19999, below the kernel's ephemeral range (outbound connections and {@link #freePort()})
-   * and below {@link #freePortBlock}, so that nothing else on the machine takes it meanwhile. The
-   * event bus, unlike Hazelcast, does not move on to another port when its port is taken.
+   * and below {@link #freePortBlock}, so that nothing else on the machine takes it meanwhile, and
+   * never one this harness already gave out. The event bus, the gateway and the management
+   * endpoint, unlike Hazelcast, do not move on to another port when theirs is taken: an ephemeral
+   * port picked here could be taken by any outbound connection (the members' own) before they bind.
    */
-  private static int freeFixedPort() throws IOException {
+  private int freeFixedPort() throws IOException {
     for (int attempt = 0; attempt < 100; attempt++) {
       int port = 10000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10000);
+      if (assignedPorts.contains(port)) {
+        continue;
+      }
       try (ServerSocket s = new ServerSocket(port)) {
+        assignedPorts.add(port);
         return port;
       } catch (IOException taken) {
         // try another
