@@ -52,14 +52,8 @@ class PausedMemberTest extends ClusterTestBase {
     Map<String, Map<String, Long>> acks = new HashMap<>();
     sendToEvery(poster, rooms, "before", Duration.ofSeconds(30), acks);
 
-    cluster.pause(frozen);
-    long pausedAt = System.nanoTime();
     // While it is frozen: once the others have declared it dead, its rooms are served elsewhere.
-    sendToEvery(poster, rooms, "frozen", Duration.ofSeconds(30), acks);
-    Thread.sleep(Math.max(0, PAUSE.toMillis() - (System.nanoTime() - pausedAt) / 1_000_000));
-    cluster.resume(frozen);
-
-    long merged = cluster.awaitLog(frozen, "merged back into the cluster", Duration.ofSeconds(120));
+    long merged = freezeUntilMerged(frozen, () -> sendToEvery(poster, rooms, "frozen", Duration.ofSeconds(30), acks));
     long deadline = merged + WRITABLE_AFTER_MERGE.toNanos();
     // Within 15 s of the merge: a new client on each gateway can join every room, and every room acks.
     for (ClusterHarness.Proc gateway : cluster.all(ClusterHarness.Kind.GATEWAY)) {
@@ -99,15 +93,11 @@ class PausedMemberTest extends ClusterTestBase {
     Map<String, Map<String, Long>> acks = new HashMap<>();
     sendToEvery(poster, rooms, "before", Duration.ofSeconds(30), acks);
 
-    cluster.pause(frozen);
-    long pausedAt = System.nanoTime();
     // While it is frozen (and once the cluster has dropped it), the rooms go on without it.
-    Thread.sleep(PAUSE.toMillis() / 2);
-    sendToEvery(poster, rooms, "frozen", Duration.ofSeconds(30), acks);
-    Thread.sleep(Math.max(0, PAUSE.toMillis() - (System.nanoTime() - pausedAt) / 1_000_000));
-    cluster.resume(frozen);
-
-    long merged = cluster.awaitLog(frozen, "merged back into the cluster", Duration.ofSeconds(120));
+    long merged = freezeUntilMerged(frozen, () -> {
+      Thread.sleep(PAUSE.toMillis() / 2);
+      sendToEvery(poster, rooms, "frozen", Duration.ofSeconds(30), acks);
+    });
     long deadline = merged + WRITABLE_AFTER_MERGE.toNanos();
     sendToEvery(poster, rooms, "merged", Duration.ofSeconds(15), acks);
     // Within 15 s of the merge the listener, still connected to the gateway that was frozen, has
@@ -129,6 +119,27 @@ class PausedMemberTest extends ClusterTestBase {
     newcomer.close();
     listener.close();
     poster.close();
+  }
+
+  /** What a test does while a process is frozen. */
+  @FunctionalInterface
+  private interface WhileFrozen {
+    void run() throws Exception;
+  }
+
+  /**
+   * Freezes {@code p} (SIGSTOP) for {@link #PAUSE}, running {@code meanwhile} in that time, lets it
+   * run again and waits until it has merged back into the cluster.
+   *
+   * @return when the merge was seen ({@link System#nanoTime()})
+   */
+  private static long freezeUntilMerged(ClusterHarness.Proc p, WhileFrozen meanwhile) throws Exception {
+    cluster.pause(p);
+    long pausedAt = System.nanoTime();
+    meanwhile.run();
+    Thread.sleep(Math.max(0, PAUSE.toMillis() - (System.nanoTime() - pausedAt) / 1_000_000));
+    cluster.resume(p);
+    return cluster.awaitLog(p, "merged back into the cluster", Duration.ofSeconds(120));
   }
 
   /** One message to each room, retried on temporary errors; records its ack as {@code poster/<id>}. */

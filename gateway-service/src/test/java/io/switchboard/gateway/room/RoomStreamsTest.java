@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +27,8 @@ class RoomStreamsTest {
   void aMalformedDeliveryIsDroppedAndTheDeliveriesAfterItStillReachTheirRoom(Vertx vertx, VertxTestContext test) {
     InMemoryMessageStore history = new InMemoryMessageStore();
     String epoch = history.state("lobby").result().epoch();
-    RoomStreams streams = new RoomStreams(vertx, new SoleOwner(epoch), history, "gw/0", 100, 1000);
+    RoomClient empty = new SoleOwner(room -> Future.succeededFuture(new RoomState(0, epoch)));
+    RoomStreams streams = new RoomStreams(vertx, empty, history, "gw/0", 100, 1000);
     StoredMessage first = new StoredMessage("lobby", 1, "alice", "m1", "hello", 1);
 
     vertx.getOrCreateContext().runOnContext(v -> streams.join("lobby", new RoomStream.Member() {
@@ -52,28 +54,10 @@ class RoomStreamsTest {
     InMemoryMessageStore history = new InMemoryMessageStore();
     String epoch = history.state("lobby").result().epoch();
     AtomicInteger announcements = new AtomicInteger();
-    RoomClient current = new RoomClient() {
-      @Override
-      public String ownerOf(String room) {
-        return "room-a";
-      }
-
-      @Override
-      public Future<Long> send(String room, String sender, String clientMsgId, Object body) {
-        return Future.failedFuture("not used");
-      }
-
-      /** Answers with the store's position, as an owner that loaded the room would. */
-      @Override
-      public Future<RoomState> subscribe(String room, String subscriber) {
-        announcements.incrementAndGet();
-        return history.state(room);
-      }
-
-      @Override
-      public void unsubscribe(String room, String subscriber) {
-      }
-    };
+    RoomClient current = new SoleOwner(room -> {
+      announcements.incrementAndGet();
+      return history.state(room); // the store's position, as an owner that loaded the room answers
+    });
     RoomStreams streams = new RoomStreams(vertx, current, history, "gw/0", 100, 1000);
     List<StoredMessage> committedMeanwhile = List.of(new StoredMessage("lobby", 1, "alice", "m1", "a", 1),
         new StoredMessage("lobby", 2, "bob", "m2", "b", 2));
@@ -102,8 +86,8 @@ class RoomStreamsTest {
     })));
   }
 
-  /** A room service whose rooms are all empty, under one epoch. */
-  private record SoleOwner(String epoch) implements RoomClient {
+  /** A room service that owns every room and answers a subscription with {@code position}. */
+  private record SoleOwner(Function<String, Future<RoomState>> position) implements RoomClient {
     @Override
     public String ownerOf(String room) {
       return "room-a";
@@ -116,7 +100,7 @@ class RoomStreamsTest {
 
     @Override
     public Future<RoomState> subscribe(String room, String subscriber) {
-      return Future.succeededFuture(new RoomState(0, epoch));
+      return position.apply(room);
     }
 
     @Override
