@@ -19,12 +19,8 @@ class PausedGatewayTest extends PausedMemberTest {
   void aGatewayPausedPastTheFailureTimeoutDeliversToItsClientsAgainSoonAfterItMergesBack() throws Exception {
     List<String> rooms = IntStream.range(0, 8).mapToObj(i -> "paused-gateway-room-" + i).toList();
     ClusterHarness.Proc frozen = cluster.gateway(1);
-    ChatClient listener = ChatClient.connect(vertx, frozen.wsUrl(), "listener");
-    ChatClient poster = ChatClient.connect(vertx, cluster.gateway(0).wsUrl(), "poster");
-    for (String room : rooms) {
-      listener.join(room);
-      poster.join(room);
-    }
+    ChatClient listener = joinedTo(rooms, frozen.wsUrl(), "listener");
+    ChatClient poster = joinedTo(rooms, cluster.gateway(0).wsUrl(), "poster");
     Map<String, Map<String, Long>> acks = new HashMap<>();
     sendToEvery(poster, rooms, "before", Duration.ofSeconds(30), acks);
 

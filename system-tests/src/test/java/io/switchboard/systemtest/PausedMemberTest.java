@@ -43,6 +43,15 @@ abstract class PausedMemberTest extends ClusterTestBase {
     return cluster.awaitLog(p, "merged back into the cluster", Duration.ofSeconds(120));
   }
 
+  /** A client of {@code user} on the gateway at {@code url} that has joined every room. */
+  static ChatClient joinedTo(List<String> rooms, String url, String user) throws Exception {
+    ChatClient client = ChatClient.connect(vertx, url, user);
+    for (String room : rooms) {
+      client.join(room);
+    }
+    return client;
+  }
+
   /** One message to each room, retried on temporary errors; records its ack as {@code poster/<id>}. */
   static void sendToEvery(ChatClient poster, List<String> rooms, String phase, Duration timeout,
                                   Map<String, Map<String, Long>> acks) throws Exception {

@@ -32,12 +32,8 @@ class PausedRoomServiceTest extends PausedMemberTest {
     List<String> frozenRooms = rooms.stream().filter(r -> shards.ownerOf(r, roomNodes).equals(frozenNode)).toList();
     assertThat(frozenRooms).as("rooms the paused instance owns").isNotEmpty();
 
-    ChatClient watcher = ChatClient.connect(vertx, cluster.gateway(0).wsUrl(), "watcher");
-    ChatClient poster = ChatClient.connect(vertx, cluster.gateway(1).wsUrl(), "poster");
-    for (String room : rooms) {
-      watcher.join(room);
-      poster.join(room);
-    }
+    ChatClient watcher = joinedTo(rooms, cluster.gateway(0).wsUrl(), "watcher");
+    ChatClient poster = joinedTo(rooms, cluster.gateway(1).wsUrl(), "poster");
     Map<String, Map<String, Long>> acks = new HashMap<>();
     sendToEvery(poster, rooms, "before", Duration.ofSeconds(30), acks);
 
