@@ -83,6 +83,12 @@ public final class RoomVerticle extends VerticleBase {
     if (mergeStart != null) {
       mergeStart.remove();
     }
+    if (registry != null) {
+      // Stopping (SIGTERM): answer what is queued with NOT_OWNER now, so that gateways resend it
+      // to the next owner once this instance has left, rather than time out after their deadline.
+      int closed = registry.closeAll();
+      log.atInfo().addKeyValue("roomsClosed", closed).log("stopping: queued sends refused with NOT_OWNER");
+    }
     return Future.succeededFuture();
   }
 

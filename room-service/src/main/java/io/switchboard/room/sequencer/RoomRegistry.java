@@ -96,10 +96,21 @@ public final class RoomRegistry {
    * the stale state out.
    */
   public void onMergeStart() {
+    log.atWarn().addKeyValue("roomsClosed", closeAll()).log("merging back into the cluster: every room reloads from the store");
+  }
+
+  /**
+   * Closes every room: queued sends fail at once with {@code NOT_OWNER}, which gateways retry at
+   * the owner of the moment, instead of waiting out their deadline for an answer that never comes
+   * (on shutdown, or a merge).
+   *
+   * @return how many rooms were closed
+   */
+  public int closeAll() {
     int closed = rooms.size();
     rooms.values().forEach(RoomSequencer::close);
     rooms.clear();
-    log.atWarn().addKeyValue("roomsClosed", closed).log("merging back into the cluster: every room reloads from the store");
+    return closed;
   }
 
   /** Forgets rooms that have been idle since {@code idleEviction} ago; their state reloads on next use. */
