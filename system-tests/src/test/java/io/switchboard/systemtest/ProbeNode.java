@@ -58,6 +58,11 @@ final class ProbeNode implements AutoCloseable {
     return vertx.eventBus().<JsonObject>consumer(address, msg -> received.add(msg.body())).completion();
   }
 
+  /** The messages this node has received so far, in order. */
+  List<JsonObject> received() {
+    return List.copyOf(received);
+  }
+
   /** How many messages this node has received so far. */
   int receivedCount() {
     return received.size();
