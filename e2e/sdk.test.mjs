@@ -3,7 +3,7 @@
 //   SWITCHBOARD_WS          ws://host:port/ws/v1 of a gateway
 //   SWITCHBOARD_JWT_KEY     PKCS#8 PEM file of the EC P-256 key the gateway trusts
 //   SWITCHBOARD_JWT_ISSUER  iss the gateway requires; SWITCHBOARD_JWT_AUDIENCE aud it requires
-import {test} from 'node:test';
+import {mock, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {createPrivateKey, sign} from 'node:crypto';
@@ -108,4 +108,47 @@ test('a bad static token stops reconnecting with invalid_token', async () => {
   await assert.rejects(c.connect(), e => e.code === 'invalid_token');
   assert.equal(c.state, 'closed');
   assert.deepEqual(c.closes, [4500]);
+});
+
+/** A WebSocket whose server closes every connection at once with `code`, as a draining gateway does (4000). */
+const closingWith = code => class {
+  constructor() {
+    this.readyState = 0;
+    queueMicrotask(() => { this.readyState = 3; this.onclose?.({code, reason: ''}); });
+  }
+  send() {}
+  close() {}
+};
+
+/** The reconnect delays a client with the default options announces, one per drop, over `drops` drops in a row. */
+async function reconnectDelays(code, drops) {
+  mock.timers.enable({apis: ['setTimeout']});
+  try {
+    const c = new SwitchboardClient({url: 'ws://gateway.invalid/ws/v1', token: 'dev:pacer', WebSocketImpl: closingWith(code)});
+    const delays = [];
+    return await new Promise(resolve => {
+      c.on('state', (state, detail) => {
+        if (state !== 'closed' || !detail?.willRetry) return;
+        delays.push(detail.retryInMs);
+        if (delays.length === drops) { c.close(); resolve(delays); } else queueMicrotask(() => mock.timers.tick(detail.retryInMs + 1)); // once scheduled; retryInMs is rounded
+      });
+      c.connect().catch(() => {}); // rejected by close()
+    });
+  } finally {
+    mock.timers.reset();
+  }
+}
+
+test('after a gateway closes the connection, the first reconnect comes 1 to 5 s later, spread at random', async () => {
+  const first = [];
+  for (let i = 0; i < 200; i++) first.push(...await reconnectDelays(4000, 1));
+  assert.ok(first.every(ms => ms >= 1000 && ms <= 5000), `first delays ${Math.min(...first)}..${Math.max(...first)} ms`);
+  assert.ok(Math.min(...first) < 1500 && Math.max(...first) > 4500, 'spread over the whole window');
+});
+
+test('further reconnects back off exponentially up to 30 s, never sooner than 1 s', async () => {
+  for (let run = 0; run < 20; run++) {
+    const delays = await reconnectDelays(1006, 6);
+    delays.forEach((ms, n) => assert.ok(ms >= 1000 && ms <= Math.min(30000, 5000 * 2 ** n), `attempt ${n}: ${ms} ms`));
+  }
 });

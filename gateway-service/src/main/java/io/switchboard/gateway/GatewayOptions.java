@@ -1,5 +1,6 @@
 package io.switchboard.gateway;
 
+import io.switchboard.common.config.ConfigException;
 import io.switchboard.common.config.ConfigSource;
 import io.switchboard.gateway.edge.EdgeLimits;
 import io.switchboard.gateway.ws.BodyLimits;
@@ -19,7 +20,8 @@ import java.time.Duration;
  * @param pingInterval interval of server WebSocket pings
  * @param pongTimeout a connection silent for this long (no pong, no frame) is closed
  * @param requestTimeout deadline of a send or join at the room service, retries included
- * @param historyTimeout deadline of one history page request
+ * @param roomAttemptTimeout deadline of one attempt of such a request: an attempt left unanswered
+ *     this long is sent again, to the room's owner of that moment, within {@code requestTimeout}
  * @param historyPageSize messages per history page during recovery and gap repair
  * @param maxHeldMessages live messages held per socket while it recovers; more restarts the page walk
  * @param presenceInterval period of the batched presence heartbeat
@@ -41,7 +43,7 @@ public record GatewayOptions(
     Duration pingInterval,
     Duration pongTimeout,
     Duration requestTimeout,
-    Duration historyTimeout,
+    Duration roomAttemptTimeout,
     int historyPageSize,
     int maxHeldMessages,
     Duration presenceInterval,
@@ -53,6 +55,12 @@ public record GatewayOptions(
 
   /** Largest WebSocket message (and frame) the gateway reads; a larger one closes the connection with 1009. */
   public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+  public GatewayOptions {
+    if (roomAttemptTimeout.isZero()) {
+      throw new ConfigException("gateway.roomAttemptTimeoutMs must be positive");
+    }
+  }
 
   public static GatewayOptions defaults() {
     return from(ConfigSource.empty());
@@ -70,7 +78,7 @@ public record GatewayOptions(
         src.millis("gateway.pingIntervalMs", Duration.ofSeconds(25)),
         src.millis("gateway.pongTimeoutMs", Duration.ofSeconds(60)),
         src.millis("gateway.requestTimeoutMs", Duration.ofSeconds(5)),
-        src.millis("gateway.historyTimeoutMs", Duration.ofSeconds(5)),
+        src.millis("gateway.roomAttemptTimeoutMs", Duration.ofSeconds(1)),
         src.integer("gateway.historyPageSize", 500),
         src.integer("gateway.maxHeldMessages", 10_000),
         src.millis("gateway.presenceIntervalMs", Duration.ofSeconds(2)),

@@ -1,5 +1,7 @@
 package io.switchboard.gateway;
 
+import io.switchboard.common.bus.EventBusMessageLog;
+import io.switchboard.common.bus.HistoryClientOptions;
 import io.switchboard.common.cluster.Role;
 import io.switchboard.common.config.ConfigSource;
 import io.switchboard.common.log.LogLimiter;
@@ -19,6 +21,7 @@ import io.vertx.ext.healthchecks.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,11 +36,13 @@ public final class GatewayService implements SwitchboardService {
   private final GatewayOptions options;
   private final AuthOptions auth;
   private final ShardMap shards;
+  private final HistoryClientOptions history;
 
   public GatewayService(ConfigSource config) {
     this.options = GatewayOptions.from(config);
     this.auth = AuthOptions.from(config);
     this.shards = ShardMap.from(config);
+    this.history = HistoryClientOptions.from(config, "gateway", Duration.ofSeconds(5));
   }
 
   @Override
@@ -61,9 +66,11 @@ public final class GatewayService implements SwitchboardService {
     StopSequence parts = new StopSequence(role().id());
     long sweep = vertx.setPeriodic(SWEEP_MS, id -> admission.sweep());
     parts.add("admission sweep", () -> Future.succeededFuture(vertx.cancelTimer(sweep)));
+    EventBusMessageLog historyClient = new EventBusMessageLog(vertx, ctx.cluster(), history, ctx.clock());
+    parts.add("history client", historyClient);
     return parts.whenStarted(vertx.deployVerticle(
-        () -> new GatewayVerticle(options, ctx.cluster(), shards, tokens, auth.policy(), admission, logLimiter,
-            ctx.clock(), instance.getAndIncrement()),
+        () -> new GatewayVerticle(options, ctx.cluster(), shards, tokens, auth.policy(), admission, historyClient,
+            logLimiter, ctx.clock(), instance.getAndIncrement()),
         new DeploymentOptions().setInstances(options.instances()))
         .map(deployment -> parts.add("gateway verticles", () -> vertx.undeploy(deployment))));
   }

@@ -1,9 +1,9 @@
 package io.switchboard.gateway;
 
 import io.switchboard.common.bus.Addresses;
-import io.switchboard.common.bus.EventBusMessageLog;
 import io.switchboard.common.bus.SubscriberIds;
 import io.switchboard.common.cluster.ClusterView;
+import io.switchboard.common.history.HistoryReader;
 import io.switchboard.common.log.LogLimiter;
 import io.switchboard.common.protocol.CloseCode;
 import io.switchboard.common.protocol.ErrorCode;
@@ -59,6 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final TokenVerifier tokens;
   private final RoomPolicy policy;
   private final Admission admission;
+  private final HistoryReader historyReader;
   private final LogLimiter logLimiter;
   private final LongSupplier clock;
   private final int instance;
@@ -70,15 +71,17 @@ public final class GatewayVerticle extends VerticleBase {
   private boolean draining;
   private HttpServer server;
 
+  /** @param historyReader the history service's pages, shared by the process's instances */
   public GatewayVerticle(GatewayOptions options, ClusterView cluster, ShardMap shards, TokenVerifier tokens,
-                         RoomPolicy policy, Admission admission, LogLimiter logLimiter, LongSupplier clock,
-                         int instance) {
+                         RoomPolicy policy, Admission admission, HistoryReader historyReader, LogLimiter logLimiter,
+                         LongSupplier clock, int instance) {
     this.options = options;
     this.cluster = cluster;
     this.shards = shards;
     this.tokens = tokens;
     this.policy = policy;
     this.admission = admission;
+    this.historyReader = historyReader;
     this.logLimiter = logLimiter;
     this.clock = clock;
     this.instance = instance;
@@ -88,7 +91,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     String subscriberId = SubscriberIds.of(cluster.localNodeId(), instance);
     EventBusRoomClient rooms = new EventBusRoomClient(vertx, cluster, shards, options, clock);
-    CoalescingReads history = new CoalescingReads(new EventBusMessageLog(vertx.eventBus(), options.historyTimeout()));
+    CoalescingReads history = new CoalescingReads(historyReader);
     RoomStreams streams = new RoomStreams(vertx, rooms, history, subscriberId, options.historyPageSize(),
         options.maxHeldMessages());
     presence = new PresenceReporter(vertx, subscriberId, options.presenceInterval());
@@ -182,8 +185,7 @@ public final class GatewayVerticle extends VerticleBase {
   private void upgrade(RoutingContext rc, EdgeGuard edge, OriginPolicy origins,
                        BiConsumer<ServerWebSocket, String> then) {
     if (draining) {
-      rc.response().putHeader("Retry-After", "1");
-      HttpErrors.send(rc, 503, ErrorCode.UNAVAILABLE, "this gateway is shutting down; connect to another");
+      EdgeGuard.unavailable(rc, 1, "this gateway is shutting down; connect to another");
       return;
     }
     String origin = rc.request().getHeader("Origin");

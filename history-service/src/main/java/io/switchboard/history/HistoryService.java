@@ -71,7 +71,8 @@ public final class HistoryService implements SwitchboardService {
       AtomicInteger instance = new AtomicInteger();
       LogLimiter logLimiter = LogLimiter.perMinute(10, ctx.clock());
       return vertx.deployVerticle(
-          () -> new HistoryVerticle(open.store(), retention, instance.getAndIncrement() == 0, ctx.clock(), logLimiter),
+          () -> new HistoryVerticle(ctx.cluster().localNodeId(), open.store(), retention, instance.getAndIncrement() == 0,
+              ctx.clock(), logLimiter),
           new DeploymentOptions().setInstances(instances));
     }).map(deployment -> parts.add("history verticles", () -> vertx.undeploy(deployment))));
   }

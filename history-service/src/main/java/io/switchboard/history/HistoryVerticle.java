@@ -1,6 +1,7 @@
 package io.switchboard.history;
 
 import io.switchboard.common.bus.Addresses;
+import io.switchboard.common.bus.Addresses.HistoryOps;
 import io.switchboard.common.bus.BusError;
 import io.switchboard.common.bus.HistoryProtocol;
 import io.switchboard.common.bus.HistoryProtocol.AppendRequest;
@@ -24,9 +25,10 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Binds the history addresses on the event bus and answers them from a {@link MessageStore}: each
- * request is decoded by {@link HistoryProtocol} first, so a malformed one is refused before the
- * store sees it. Runs the retention rules in the background.
+ * Binds this instance's history address ({@link Addresses#historyNode}) on the event bus and
+ * answers its operations from a {@link MessageStore}: each request is decoded by
+ * {@link HistoryProtocol} first, so a malformed one is refused before the store sees it. Runs the
+ * retention rules in the background.
  */
 public final class HistoryVerticle extends VerticleBase {
 
@@ -34,6 +36,7 @@ public final class HistoryVerticle extends VerticleBase {
   /** Largest page a caller may ask for. */
   static final int MAX_PAGE = 1000;
 
+  private final String nodeId;
   private final MessageStore store;
   private final RetentionOptions retention;
   private final boolean runsRetention;
@@ -41,12 +44,14 @@ public final class HistoryVerticle extends VerticleBase {
   private final LogLimiter logLimiter;
 
   /**
+   * @param nodeId this process's cluster node id, which its address is named after
    * @param runsRetention whether this instance runs the retention task (one instance per process does)
    * @param clock wall-clock milliseconds that retention ages messages by
    * @param logLimiter bounds the failure lines this process writes (shared by its instances)
    */
-  public HistoryVerticle(MessageStore store, RetentionOptions retention, boolean runsRetention, LongSupplier clock,
-                         LogLimiter logLimiter) {
+  public HistoryVerticle(String nodeId, MessageStore store, RetentionOptions retention, boolean runsRetention,
+                         LongSupplier clock, LogLimiter logLimiter) {
+    this.nodeId = nodeId;
     this.store = store;
     this.retention = retention;
     this.runsRetention = runsRetention;
@@ -60,10 +65,17 @@ public final class HistoryVerticle extends VerticleBase {
       RetentionTask task = new RetentionTask(store, retention, clock);
       vertx.setPeriodic(retention.interval().toMillis(), id -> task.run());
     }
-    return Future.all(
-        bind(Addresses.HISTORY_STATE, HistoryProtocol::decodeStateRequest, this::state),
-        bind(Addresses.HISTORY_APPEND, HistoryProtocol::decodeAppendRequest, this::append),
-        bind(Addresses.HISTORY_PAGE, HistoryProtocol::decodePageRequest, this::page));
+    return vertx.eventBus().consumer(Addresses.historyNode(nodeId), this::dispatch).completion();
+  }
+
+  private void dispatch(Message<Object> msg) {
+    String op = msg.headers().get(Addresses.OP);
+    switch (op == null ? "" : op) {
+      case HistoryOps.STATE -> answer(msg, HistoryProtocol::decodeStateRequest, this::state);
+      case HistoryOps.APPEND -> answer(msg, HistoryProtocol::decodeAppendRequest, this::append);
+      case HistoryOps.PAGE -> answer(msg, HistoryProtocol::decodePageRequest, this::page);
+      default -> refuse(msg, null, new IllegalArgumentException("unknown history operation '" + op + "'"));
+    }
   }
 
   private Future<JsonObject> state(StateRequest request) {
@@ -79,10 +91,6 @@ public final class HistoryVerticle extends VerticleBase {
     return (request.direction() == Direction.BEFORE
         ? store.before(request.room(), request.seq(), limit)
         : store.after(request.room(), request.seq(), limit)).map(HistoryProtocol::encode);
-  }
-
-  private <R> Future<Void> bind(String address, Function<JsonObject, R> decoder, Function<R, Future<JsonObject>> serve) {
-    return vertx.eventBus().consumer(address, msg -> answer(msg, decoder, serve)).completion();
   }
 
   /**

@@ -12,6 +12,7 @@ import io.switchboard.history.store.SqliteMessageStore;
 import io.switchboard.history.store.SqliteOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -45,7 +46,8 @@ class HistoryServiceTest {
   }
 
   private Future<JsonObject> state(String room) {
-    return vertx.eventBus().<JsonObject>request(Addresses.HISTORY_STATE, new JsonObject().put("room", room))
+    return vertx.eventBus().<JsonObject>request(Addresses.historyNode(TestServiceContext.NODE),
+            new JsonObject().put("room", room), new DeliveryOptions().addHeader(Addresses.OP, Addresses.HistoryOps.STATE))
         .map(reply -> reply.body());
   }
 

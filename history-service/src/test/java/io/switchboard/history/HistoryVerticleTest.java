@@ -2,8 +2,12 @@ package io.switchboard.history;
 
 import io.switchboard.common.bus.Addresses;
 import io.switchboard.common.bus.BusError;
+import io.switchboard.common.bus.Addresses.HistoryOps;
 import io.switchboard.common.bus.EventBusMessageLog;
+import io.switchboard.common.bus.HistoryClientOptions;
 import io.switchboard.common.bus.HistoryProtocol;
+import io.switchboard.common.cluster.Role;
+import io.switchboard.common.cluster.SettableClusterView;
 import io.switchboard.common.history.AppendResult;
 import io.switchboard.common.history.ForwardingMessageLog;
 import io.switchboard.common.history.HistoryPage;
@@ -19,6 +23,7 @@ import io.switchboard.history.store.PgTestDatabase;
 import io.switchboard.history.store.RetentionOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HistoryVerticleTest {
 
   private static final String ROOM = "lobby";
+  private static final String NODE = "history-1";
 
   private final Vertx vertx = Vertx.vertx();
   private PgMessageStore pg;
@@ -87,7 +93,7 @@ class HistoryVerticleTest {
             .put("messages", new JsonArray().add(message).add(message.copy().put("seq", 5))));
 
     for (JsonObject request : malformed) {
-      Future<Object> reply = vertx.eventBus().request(Addresses.HISTORY_APPEND, request).map(m -> m.body());
+      Future<Object> reply = request(HistoryOps.APPEND, request);
       assertThat(BusError.of(failureOf(reply))).as("answer to %s", request).isEqualTo(BusError.BAD_REQUEST);
     }
   }
@@ -109,21 +115,23 @@ class HistoryVerticleTest {
   }
 
   @Test
-  void malformedStateAndPageRequestsAreAnsweredBadRequest() {
+  void malformedStateAndPageRequestsAndUnknownOperationsAreAnsweredBadRequest() {
     deploy(new InMemoryMessageStore());
     List<Object[]> malformed = List.of(
-        new Object[] {Addresses.HISTORY_STATE, new JsonObject()},
-        new Object[] {Addresses.HISTORY_STATE, new JsonObject().put("room", 7)},
-        new Object[] {Addresses.HISTORY_STATE, "lobby"},
-        new Object[] {Addresses.HISTORY_PAGE, new JsonObject().put("after", 0)},
-        new Object[] {Addresses.HISTORY_PAGE, new JsonObject().put("room", ROOM).put("after", "zero")},
-        new Object[] {Addresses.HISTORY_PAGE, new JsonObject().put("room", ROOM).put("before", 1.5)},
-        new Object[] {Addresses.HISTORY_PAGE, new JsonObject().put("room", ROOM).put("limit", "all")},
-        new Object[] {Addresses.HISTORY_PAGE, new JsonObject().put("room", ROOM).put("after", 0).put("before", 9)});
+        new Object[] {HistoryOps.STATE, new JsonObject()},
+        new Object[] {HistoryOps.STATE, new JsonObject().put("room", 7)},
+        new Object[] {HistoryOps.STATE, "lobby"},
+        new Object[] {HistoryOps.PAGE, new JsonObject().put("after", 0)},
+        new Object[] {HistoryOps.PAGE, new JsonObject().put("room", ROOM).put("after", "zero")},
+        new Object[] {HistoryOps.PAGE, new JsonObject().put("room", ROOM).put("before", 1.5)},
+        new Object[] {HistoryOps.PAGE, new JsonObject().put("room", ROOM).put("limit", "all")},
+        new Object[] {HistoryOps.PAGE, new JsonObject().put("room", ROOM).put("after", 0).put("before", 9)},
+        new Object[] {"compact", new JsonObject().put("room", ROOM)},
+        new Object[] {null, new JsonObject().put("room", ROOM)});
 
     for (Object[] request : malformed) {
-      Future<Object> reply = vertx.eventBus().request((String) request[0], request[1]).map(m -> m.body());
-      assertThat(BusError.of(failureOf(reply))).as("answer to %s on %s", request[1], request[0])
+      Future<Object> reply = request((String) request[0], request[1]);
+      assertThat(BusError.of(failureOf(reply))).as("answer to %s as %s", request[1], request[0])
           .isEqualTo(BusError.BAD_REQUEST);
     }
   }
@@ -140,8 +148,8 @@ class HistoryVerticleTest {
     assertThat(history.before(ROOM, 5, 2).await().messages()).extracting(StoredMessage::seq).containsExactly(3L, 4L);
     assertThat(history.after(ROOM, 0, Integer.MAX_VALUE).await().messages()).hasSize(HistoryVerticle.MAX_PAGE);
     assertThat(history.after(ROOM, 0, -1).await().messages()).isEmpty();
-    HistoryPage unbounded = HistoryProtocol.decodePage(vertx.eventBus()
-        .<JsonObject>request(Addresses.HISTORY_PAGE, new JsonObject().put("room", ROOM)).await().body());
+    HistoryPage unbounded = HistoryProtocol.decodePage((JsonObject) request(HistoryOps.PAGE,
+        new JsonObject().put("room", ROOM)).await());
     assertThat(unbounded.messages()).extracting(StoredMessage::seq)
         .as("no bound reads from the start, no limit reads the default page")
         .hasSize(HistoryProtocol.DEFAULT_PAGE_LIMIT).startsWith(1L);
@@ -182,9 +190,19 @@ class HistoryVerticleTest {
 
 
   private MessageLog deploy(MessageStore store) {
-    vertx.deployVerticle(new HistoryVerticle(store, new RetentionOptions(List.of(), Duration.ofMinutes(1)), false,
+    vertx.deployVerticle(new HistoryVerticle(NODE, store, new RetentionOptions(List.of(), Duration.ofMinutes(1)), false,
         System::currentTimeMillis, LogLimiter.perMinute(10))).await();
-    return new EventBusMessageLog(vertx.eventBus(), Duration.ofSeconds(10));
+    return new EventBusMessageLog(vertx, new SettableClusterView("room-1").set(Role.HISTORY, NODE),
+        new HistoryClientOptions(Duration.ofSeconds(10), Duration.ofSeconds(10)), System::currentTimeMillis);
+  }
+
+  /** A raw request for operation {@code op} (none if null) at the instance's address, as any cluster member may send it. */
+  private Future<Object> request(String op, Object body) {
+    DeliveryOptions delivery = new DeliveryOptions();
+    if (op != null) {
+      delivery.addHeader(Addresses.OP, op);
+    }
+    return vertx.eventBus().request(Addresses.historyNode(NODE), body, delivery).map(m -> m.body());
   }
 
   private static StoredMessage message(long seq, String clientMsgId) {

@@ -1,6 +1,7 @@
 package io.switchboard.room;
 
 import io.switchboard.common.bus.EventBusMessageLog;
+import io.switchboard.common.bus.HistoryClientOptions;
 import io.switchboard.common.cluster.Role;
 import io.switchboard.common.config.ConfigSource;
 import io.switchboard.common.log.LogLimiter;
@@ -20,12 +21,12 @@ import java.time.Duration;
 public final class RoomService implements SwitchboardService {
 
   private final ShardMap shards;
-  private final Duration historyTimeout;
+  private final HistoryClientOptions history;
   private final SequencerOptions sequencer;
 
   public RoomService(ConfigSource config) {
     this.shards = ShardMap.from(config);
-    this.historyTimeout = config.millis("room.historyTimeoutMs", Duration.ofSeconds(3));
+    this.history = HistoryClientOptions.from(config, "room", Duration.ofSeconds(3));
     this.sequencer = SequencerOptions.from(config);
   }
 
@@ -37,10 +38,11 @@ public final class RoomService implements SwitchboardService {
   @Override
   public Future<Stoppable> deploy(ServiceContext ctx) {
     Vertx vertx = ctx.vertx();
-    EventBusMessageLog store = new EventBusMessageLog(vertx.eventBus(), historyTimeout);
     ctx.readiness().register("history", p -> p.complete(
         ctx.cluster().members(Role.HISTORY).isEmpty() ? Status.KO() : Status.OK()));
     StopSequence parts = new StopSequence(role().id());
+    EventBusMessageLog store = new EventBusMessageLog(vertx, ctx.cluster(), history, ctx.clock());
+    parts.add("history client", store);
     RoomVerticle verticle = new RoomVerticle(ctx.cluster(), store, shards, sequencer,
         LogLimiter.perMinute(10, ctx.clock()), ctx.clock());
     return parts.whenStarted(vertx.deployVerticle(verticle)

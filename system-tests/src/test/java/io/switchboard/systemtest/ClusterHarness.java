@@ -98,6 +98,7 @@ final class ClusterHarness implements AutoCloseable {
   private final String clusterName = "sb-test-" + UUID.randomUUID().toString().substring(0, 8);
   private final int hazelcastBase;
   private final Path logDir;
+  /** Every process started, by the name of its log file (a restarted process keeps its name, not its log). */
   private final Map<String, Proc> procs = new LinkedHashMap<>();
   private final Set<String> paused = new java.util.HashSet<>();
   /** Fixed ports given to this cluster's processes, so that no two get the same one. */
@@ -147,9 +148,69 @@ final class ClusterHarness implements AutoCloseable {
   Proc start(Kind kind) throws IOException {
     int n = counts.merge(kind, 1, Integer::sum);
     String name = kind.name().toLowerCase() + "-" + n;
-    int management = freeFixedPort();
-    int gatewayPort = kind == Kind.GATEWAY ? freeFixedPort() : -1;
-    List<String> cmd = new ArrayList<>(List.of(
+    eventBusPorts.put(name, freeFixedPort());
+    return launch(name, kind, freeFixedPort(), kind == Kind.GATEWAY ? freeFixedPort() : -1,
+        hazelcastBase + procs.size(), logDir.resolve(name + ".log"));
+  }
+
+  /**
+   * Stops {@code p} as an orchestrator does, with SIGTERM, and waits until it has exited after its
+   * graceful shutdown; fails if it took more than 30 s.
+   */
+  void stop(Proc p) throws InterruptedException {
+    p.process.destroy();
+    if (!p.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.process.destroyForcibly().waitFor();
+      throw new IllegalStateException(p.name + " did not exit within 30 s of SIGTERM; see " + p.log);
+    }
+  }
+
+  /**
+   * The second half of a rolling restart: starts a new process in place of {@code p}, which has
+   * exited ({@link #stop}), of its kind, under its name and on its ports (public, management, event
+   * bus, Hazelcast), and returns it once it is ready. Its log is {@code <name>.<n>.log} for the n-th
+   * process of that name.
+   */
+  Proc replace(Proc p) throws Exception {
+    if (p.process.isAlive()) {
+      throw new IllegalStateException(p.name + " is still running: stop it first");
+    }
+    long generation = procs.values().stream().filter(q -> q.name.equals(p.name)).count() + 1;
+    Proc next = launch(p.name, p.kind, p.managementPort, p.gatewayPort, p.hazelcastPort,
+        logDir.resolve(p.name + "." + generation + ".log"));
+    awaitReady(next);
+    return next;
+  }
+
+  private Proc launch(String name, Kind kind, int management, int gatewayPort, int hazelcastPort, Path log)
+      throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(javaCommand(kind));
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
+    env.putAll(this.env);
+    env.values().removeIf(String::isEmpty); // an empty value unsets a harness default
+    env.put("SWITCHBOARD_CLUSTER_NAME", clusterName);
+    env.put("SWITCHBOARD_CLUSTER_PORT", String.valueOf(hazelcastPort));
+    // Seed with every live member (and itself): any of them may have been killed by a test.
+    List<String> members = new ArrayList<>();
+    procs.values().stream().filter(p -> p.process.isAlive()).forEach(p -> members.add("127.0.0.1:" + p.hazelcastPort));
+    members.add("127.0.0.1:" + hazelcastPort);
+    env.put("SWITCHBOARD_CLUSTER_MEMBERS", String.join(",", members));
+    env.put("SWITCHBOARD_MANAGEMENT_PORT", String.valueOf(management));
+    env.put("SWITCHBOARD_CLUSTER_EVENT_BUS_PORT", String.valueOf(eventBusPorts.get(name)));
+    if (gatewayPort > 0) {
+      env.put("SWITCHBOARD_GATEWAY_PORT", String.valueOf(gatewayPort));
+      env.put("SWITCHBOARD_GATEWAY_HOST", "127.0.0.1");
+    }
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    Proc proc = new Proc(name, kind, pb.start(), log, management, gatewayPort, hazelcastPort);
+    procs.put(log.getFileName().toString(), proc);
+    return proc;
+  }
+
+  /** The command line of a service process: its {@code Main} on the test class path, in a small JVM. */
+  static List<String> javaCommand(Kind kind) {
+    return List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "--add-opens", "java.base/java.lang=ALL-UNNAMED",
@@ -158,44 +219,22 @@ final class ClusterHarness implements AutoCloseable {
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
         "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
         "-cp", serviceClassPath(),
-        kind.mainClass));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
-    env.putAll(this.env);
-    env.values().removeIf(String::isEmpty); // an empty value unsets a harness default
-    env.put("SWITCHBOARD_CLUSTER_NAME", clusterName);
-    int hazelcastPort = hazelcastBase + procs.size();
-    env.put("SWITCHBOARD_CLUSTER_PORT", String.valueOf(hazelcastPort));
-    // Seed with every live member (and itself): any of them may have been killed by a test.
-    List<String> members = new ArrayList<>();
-    procs.values().stream().filter(p -> p.process.isAlive()).forEach(p -> members.add("127.0.0.1:" + p.hazelcastPort));
-    members.add("127.0.0.1:" + hazelcastPort);
-    env.put("SWITCHBOARD_CLUSTER_MEMBERS", String.join(",", members));
-    env.put("SWITCHBOARD_MANAGEMENT_PORT", String.valueOf(management));
-    int eventBusPort = freeFixedPort();
-    env.put("SWITCHBOARD_CLUSTER_EVENT_BUS_PORT", String.valueOf(eventBusPort));
-    eventBusPorts.put(name, eventBusPort);
-    if (gatewayPort > 0) {
-      env.put("SWITCHBOARD_GATEWAY_PORT", String.valueOf(gatewayPort));
-      env.put("SWITCHBOARD_GATEWAY_HOST", "127.0.0.1");
-    }
-    Path log = logDir.resolve(name + ".log");
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    Proc proc = new Proc(name, kind, pb.start(), log, management, gatewayPort, hazelcastPort);
-    procs.put(name, proc);
-    return proc;
+        kind.mainClass);
   }
 
   void awaitReady(Proc p) throws Exception {
+    awaitReady(p.name, p.process, p.log, URI.create("http://127.0.0.1:" + p.managementPort + "/health/ready"));
+  }
+
+  /** Waits up to 120 s until {@code health} answers 2xx; fails at once if the process exits. */
+  static void awaitReady(String name, Process process, Path log, URI health) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (System.nanoTime() < deadline) {
-      if (!p.process.isAlive()) {
-        throw new IllegalStateException(p.name + " exited with " + p.process.exitValue() + "; see " + p.log);
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
       }
       try {
-        HttpURLConnection c = (HttpURLConnection) URI.create(
-            "http://127.0.0.1:" + p.managementPort + "/health/ready").toURL().openConnection();
+        HttpURLConnection c = (HttpURLConnection) health.toURL().openConnection();
         c.setConnectTimeout(500);
         c.setReadTimeout(2000);
         if (c.getResponseCode() / 100 == 2) {
@@ -206,7 +245,7 @@ final class ClusterHarness implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException(p.name + " not ready in time; see " + p.log);
+    throw new IllegalStateException(name + " not ready in time; see " + log);
   }
 
   List<Proc> all(Kind kind) {

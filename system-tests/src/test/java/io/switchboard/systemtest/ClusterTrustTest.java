@@ -181,9 +181,10 @@ class ClusterTrustTest extends ClusterTestBase {
     }
   }
 
-  private static Future<Message<JsonObject>> historyState(ProbeNode node, String room) {
-    return node.vertx.eventBus().request(Addresses.HISTORY_STATE, HistoryProtocol.stateRequest(room),
-        new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT.toMillis()));
+  private static Future<Message<JsonObject>> historyState(ProbeNode node, String room) throws IOException {
+    String history = cluster.all(ClusterHarness.Kind.HISTORY).get(0).nodeId();
+    return node.vertx.eventBus().request(Addresses.historyNode(history), HistoryProtocol.stateRequest(room),
+        new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT.toMillis()).addHeader(Addresses.OP, Addresses.HistoryOps.STATE));
   }
 
   /** One send per room-service instance (only the room's owner accepts it), as a gateway would post. */

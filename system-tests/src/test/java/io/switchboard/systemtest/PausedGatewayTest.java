@@ -25,11 +25,11 @@ class PausedGatewayTest extends PausedMemberTest {
     sendToEvery(poster, rooms, "before", Duration.ofSeconds(30), acks);
 
     // While it is frozen (and once the cluster has dropped it), the rooms go on without it.
-    long merged = freezeUntilMerged(frozen, () -> {
+    Freeze freeze = freezeUntilMerged(frozen, () -> {
       Thread.sleep(PAUSE.toMillis() / 2);
       sendToEvery(poster, rooms, "frozen", Duration.ofSeconds(30), acks);
     });
-    long deadline = merged + WRITABLE_AFTER_MERGE.toNanos();
+    long deadline = freeze.mergedAt() + WRITABLE_AFTER_MERGE.toNanos();
     sendToEvery(poster, rooms, "merged", Duration.ofSeconds(15), acks);
     // Within 15 s of the merge the listener, still connected to the gateway that was frozen, has
     // every message of every room (what it missed repaired from history), in order, each once.

@@ -18,7 +18,7 @@ import java.util.Map;
 abstract class PausedMemberTest extends ClusterTestBase {
 
   static final int ROOMS = 16;
-  /** The cluster's failure timeout is 6 s (cluster.maxNoHeartbeatMs); the pause is twice that. */
+  /** Far past the cluster's failure timeout (cluster.maxNoHeartbeatMs). */
   static final Duration PAUSE = Duration.ofSeconds(12);
   static final Duration WRITABLE_AFTER_MERGE = Duration.ofSeconds(15);
 
@@ -28,19 +28,22 @@ abstract class PausedMemberTest extends ClusterTestBase {
     void run() throws Exception;
   }
 
+  /** When a member was frozen, let run again, and seen merged back ({@link System#nanoTime()}). */
+  record Freeze(long frozenAt, long resumedAt, long mergedAt) {
+  }
+
   /**
    * Freezes {@code p} (SIGSTOP) for {@link #PAUSE}, running {@code meanwhile} in that time, lets it
    * run again and waits until it has merged back into the cluster.
-   *
-   * @return when the merge was seen ({@link System#nanoTime()})
    */
-  static long freezeUntilMerged(ClusterHarness.Proc p, WhileFrozen meanwhile) throws Exception {
+  static Freeze freezeUntilMerged(ClusterHarness.Proc p, WhileFrozen meanwhile) throws Exception {
     cluster.pause(p);
-    long pausedAt = System.nanoTime();
+    long frozenAt = System.nanoTime();
     meanwhile.run();
-    Thread.sleep(Math.max(0, PAUSE.toMillis() - (System.nanoTime() - pausedAt) / 1_000_000));
+    Thread.sleep(Math.max(0, PAUSE.toMillis() - (System.nanoTime() - frozenAt) / 1_000_000));
     cluster.resume(p);
-    return cluster.awaitLog(p, "merged back into the cluster", Duration.ofSeconds(120));
+    long resumedAt = System.nanoTime();
+    return new Freeze(frozenAt, resumedAt, cluster.awaitLog(p, "merged back into the cluster", Duration.ofSeconds(120)));
   }
 
   /** A client of {@code user} on the gateway at {@code url} that has joined every room. */

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +25,8 @@ final class SteadySenders implements AutoCloseable {
   private final List<Future<?>> running = new ArrayList<>();
   /** {@code sender/clientMsgId} to acked seq. */
   final Map<String, Long> acks = new ConcurrentHashMap<>();
+  /** When each ack arrived ({@link System#nanoTime()}), in the order the senders recorded them. */
+  final Queue<Long> ackTimes = new ConcurrentLinkedQueue<>();
 
   SteadySenders(Vertx vertx, List<String> gatewayUrls, String room, int senders, Duration pause) {
     pool = Executors.newFixedThreadPool(senders);
@@ -35,6 +39,7 @@ final class SteadySenders implements AutoCloseable {
           for (int k = 0; !stop.get(); k++) {
             String id = "m" + k;
             acks.put(user + "/" + id, c.sendAll(room, List.of(id), Duration.ofSeconds(60)).get(id));
+            ackTimes.add(System.nanoTime());
             Thread.sleep(pause.toMillis());
           }
         }

@@ -37,7 +37,8 @@ import io.vertx.core.http.WebSocketClientOptions;
  * {@code smoke} ({@link SmokeScenario}) is a few seconds with small numbers, run by the test suite.
  * {@code warmup} ({@link WarmupScenario}) only JIT-compiles the servers. {@code steady}
  * ({@link SteadyScenario}) is one room at a fixed rate (the compression comparison of
- * bench/run-security-bench.sh). Clients offer {@code permessage-deflate} as browsers do, unless
+ * bench/run-security-bench.sh). {@code failover} ({@link FailoverScenario}) measures the write
+ * outage of each fault a script injects (bench/run-history-failover-bench.sh). Clients offer {@code permessage-deflate} as browsers do, unless
  * {@code --offer-deflate false}.
  */
 public final class LoadGen {

@@ -20,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ObjLongConsumer;
 
 /**
  * The load generator's connections: members of one or more rooms, over real WebSockets.
@@ -47,6 +48,8 @@ final class Population {
   private final List<Peer> members = new ArrayList<>();
   private final List<Peer> publishers = new ArrayList<>();
   private List<String> reconnectUrls = List.of();
+  /** Told the room and wall-clock time of every ack. */
+  private ObjLongConsumer<String> ackListener = (room, millis) -> { };
   private volatile boolean closing;
   private String pad = "";
 
@@ -193,6 +196,7 @@ final class Population {
         case "ack" -> {
           acked++;
           acks.increment();
+          ackListener.accept(f.getString("room"), System.currentTimeMillis());
         }
         case "error" -> {
           errors.increment();
@@ -304,6 +308,12 @@ final class Population {
   /** Pads every message body with {@code bytes} characters (message-size scenarios). */
   Population padding(int bytes) {
     this.pad = bytes <= 0 ? "" : ",\"pad\":\"" + "x".repeat(bytes) + "\"";
+    return this;
+  }
+
+  /** Tells {@code listener} the room and wall-clock milliseconds of every ack, on the peer's event loop. */
+  Population onAck(ObjLongConsumer<String> listener) {
+    this.ackListener = listener;
     return this;
   }
 

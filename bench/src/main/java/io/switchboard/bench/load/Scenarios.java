@@ -27,6 +27,7 @@ final class Scenarios {
     scenarios.put("hold", HoldScenario::new);
     scenarios.put("slow", SlowConsumersScenario::new);
     scenarios.put("steady", SteadyScenario::new);
+    scenarios.put("failover", FailoverScenario::new);
     return Collections.unmodifiableMap(scenarios);
   }
 

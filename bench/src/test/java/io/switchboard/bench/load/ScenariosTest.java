@@ -24,6 +24,7 @@ class ScenariosTest {
     expected.put("hold", HoldScenario.class);
     expected.put("slow", SlowConsumersScenario.class);
     expected.put("steady", SteadyScenario.class);
+    expected.put("failover", FailoverScenario.class);
 
     assertThat(Scenarios.names()).containsExactlyElementsOf(expected.keySet());
     expected.forEach((name, type) -> assertThat(Scenarios.named(name)).as(name).isExactlyInstanceOf(type));
@@ -33,6 +34,6 @@ class ScenariosTest {
   void anUnknownScenarioIsRefusedWithTheUsageListingEveryName() {
     assertThatThrownBy(() -> Scenarios.named("fan-out"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("--scenario smoke|warmup|fanout|rooms|cross|storm|replay|idle|hold|slow|steady");
+        .hasMessage("--scenario smoke|warmup|fanout|rooms|cross|storm|replay|idle|hold|slow|steady|failover");
   }
 }

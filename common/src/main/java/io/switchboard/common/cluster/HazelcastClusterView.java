@@ -11,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@link ClusterView} over Hazelcast membership; roles come from member attributes. A member is
@@ -22,6 +24,9 @@ import java.util.UUID;
  * while Vert.x keeps its node id in a member attribute that survives the merge and republishes
  * the node's event-bus registrations under it. Addresses and shard owners built from the UUID would
  * point at nothing after a merge.
+ *
+ * <p>What a member announces after it joined (that it serves, that it is leaving) is kept in
+ * {@link MemberStates}; {@link #members} counts only the members that serve.
  */
 public final class HazelcastClusterView implements ClusterView {
 
@@ -32,13 +37,33 @@ public final class HazelcastClusterView implements ClusterView {
    */
   static final String VERTX_NODE_ID = "__vertx.nodeId";
 
+  /** How often an {@link #onChange} listener on a Vert.x context also reads the member list itself. */
+  static final long MEMBERSHIP_CHECK_MS = 100;
+
   private final HazelcastInstance hazelcast;
   private final String localNodeId;
+  private final MemberStates states;
+  /** Set on the merge thread from MERGING until MERGED (or MERGE_FAILED), before the membership changes. */
+  private volatile boolean merging;
 
-  /** @param localNodeId this process's Vert.x node id ({@code ClusterManager.getNodeId()}) */
+  /**
+   * Reads the members' announced states and listens for changes: blocks on the cluster, so
+   * construct it before any event loop depends on it.
+   *
+   * @param localNodeId this process's Vert.x node id ({@code ClusterManager.getNodeId()})
+   */
   public HazelcastClusterView(HazelcastInstance hazelcast, String localNodeId) {
     this.hazelcast = hazelcast;
     this.localNodeId = localNodeId;
+    this.states = new MemberStates(hazelcast, localNodeId);
+    hazelcast.getLifecycleService().addLifecycleListener(e -> {
+      switch (e.getState()) {
+        case MERGING -> merging = true;
+        case MERGED, MERGE_FAILED -> merging = false;
+        default -> {
+        }
+      }
+    });
   }
 
   @Override
@@ -55,7 +80,17 @@ public final class HazelcastClusterView implements ClusterView {
         ids.add(nodeId);
       }
     }
-    return Collections.unmodifiableSortedSet(ids);
+    return states.serving(ids);
+  }
+
+  @Override
+  public CompletionStage<Void> announceServing() {
+    return states.announce(MemberStates.State.SERVING);
+  }
+
+  @Override
+  public CompletionStage<Void> announceLeaving() {
+    return states.announce(MemberStates.State.LEAVING);
   }
 
   /** Logs every membership change once per process, with the member's role, and every merge after a split. */
@@ -123,9 +158,24 @@ public final class HazelcastClusterView implements ClusterView {
     return ctx == null ? listener : () -> ctx.runOnContext(v -> listener.run());
   }
 
+  /**
+   * Hazelcast hands each listener's events to one of a few event threads, chosen by its
+   * registration, and vertx-hazelcast's own listener cleans up after a member that left on its
+   * thread with blocking cluster calls. Those can take over half a second while the dead member's
+   * partitions move (Hazelcast retries such a call after a 500 ms pause), and a listener that
+   * shares the thread hears of the change only then: a gateway went on sending to a dropped room
+   * service for 0.65 s that way. So a listener registered on a Vert.x context also reads the member
+   * list itself every {@link #MEMBERSHIP_CHECK_MS} ms, and runs once per change, whichever way
+   * notices it first. That check pauses while this process merges back into the cluster, whose
+   * membership changes must reach listeners after {@link #onMergeStart}'s.
+   */
   @Override
   public Registration onChange(Runnable listener) {
-    Runnable dispatch = onCallersContext(listener);
+    Context ctx = Vertx.currentContext();
+    MemberListWatch watch = new MemberListWatch(listener);
+    Runnable dispatch = ctx == null ? watch::check : () -> ctx.runOnContext(v -> watch.check());
+    // Announcements (serving, leaving) change no member list: they reach the listener directly.
+    Runnable stopStates = states.onChange(onCallersContext(listener));
     UUID id = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent e) {
@@ -137,6 +187,45 @@ public final class HazelcastClusterView implements ClusterView {
         dispatch.run();
       }
     });
-    return () -> hazelcast.getCluster().removeMembershipListener(id);
+    long timer = ctx == null ? -1 : ctx.owner().setPeriodic(MEMBERSHIP_CHECK_MS, t -> watch.checkUnlessMerging());
+    return () -> {
+      stopStates.run();
+      hazelcast.getCluster().removeMembershipListener(id);
+      if (timer >= 0) {
+        ctx.owner().cancelTimer(timer);
+      }
+    };
+  }
+
+  /** Runs a listener when the member list differs from the one it last ran for (or was registered with). */
+  private final class MemberListWatch {
+    private final Runnable listener;
+    private Set<Member> seen = hazelcast.getCluster().getMembers();
+
+    MemberListWatch(Runnable listener) {
+      this.listener = listener;
+    }
+
+    void check() {
+      runIfChanged(hazelcast.getCluster().getMembers());
+    }
+
+    /**
+     * As {@link #check}, unless this process is merging back. The list is read before the flag:
+     * a list the merge has changed comes with the flag it set before changing it.
+     */
+    void checkUnlessMerging() {
+      Set<Member> now = hazelcast.getCluster().getMembers();
+      if (!merging) {
+        runIfChanged(now);
+      }
+    }
+
+    private void runIfChanged(Set<Member> now) {
+      if (!now.equals(seen)) {
+        seen = now;
+        listener.run();
+      }
+    }
   }
 }

@@ -2,9 +2,10 @@ package io.switchboard.common.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.switchboard.common.config.ClusterOptions;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
 /**
  * Builds the Hazelcast member configuration: TCP/IP discovery from a member list, multicast and
@@ -17,8 +18,7 @@ public final class HazelcastConfigFactory {
   }
 
   public static Config create(ClusterOptions options, Role role) {
-    // Vert.x's own default config declares the maps and multimaps the event bus relies on.
-    Config config = ConfigUtil.loadConfig();
+    Config config = withVertxStructures(new Config());
     config.setClusterName(options.name());
     config.getMemberAttributeConfig().setAttribute(Role.ATTRIBUTE, role.id());
 
@@ -32,7 +32,7 @@ public final class HazelcastConfigFactory {
         String.valueOf(Math.max(1, options.heartbeatInterval().toSeconds())));
     config.setProperty("hazelcast.max.no.heartbeat.seconds",
         String.valueOf(Math.max(2, options.maxNoHeartbeat().toSeconds())));
-    config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "2");
     // Members on one host listed without a port are probed on this many consecutive ports.
     config.setProperty("hazelcast.tcp.join.port.try.count", "20");
@@ -51,6 +51,20 @@ public final class HazelcastConfigFactory {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
+    return config;
+  }
+
+  /**
+   * The structures the Vert.x cluster manager relies on, as its {@code default-cluster.xml} declares
+   * them: the event-bus subscriptions as a multimap of sets, and the node and HA maps, one backup
+   * each. Declared here instead of parsing that file (Vert.x's {@code ConfigUtil.loadConfig()}):
+   * the XML parse with schema validation took a third of a second of every start.
+   */
+  static Config withVertxStructures(Config config) {
+    config.addMultiMapConfig(new MultiMapConfig("__vertx.subs")
+        .setBackupCount(1).setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+    config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
     return config;
   }
 }

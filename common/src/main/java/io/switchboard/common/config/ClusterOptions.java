@@ -15,8 +15,12 @@ import java.util.List;
  * @param members TCP/IP seed members, {@code host} or {@code host:port} (no port ranges)
  * @param eventBusPort event-bus TCP port: fixed so that a firewall rule can name it (several
  *     processes on one host need one each); 0 for an ephemeral one
- * @param heartbeatInterval Hazelcast member heartbeat interval
- * @param maxNoHeartbeat time without heartbeat after which a member is declared dead
+ * @param heartbeatInterval how often members send each other heartbeats; whole seconds, at least 1 s
+ *     (Hazelcast counts them in seconds)
+ * @param maxNoHeartbeat time without a heartbeat after which a member is declared dead and its rooms
+ *     move; whole seconds, at least twice the heartbeat interval. It decides how long the rooms of
+ *     a member that went silent (a frozen process, a vanished host) stay unwritable; too short, and
+ *     a member merely stalled by load is dropped and must merge back (see docs/architecture.md)
  */
 public record ClusterOptions(
     String name,
@@ -45,6 +49,20 @@ public record ClusterOptions(
     if (eventBusPort < 0 || eventBusPort > 65535) {
       throw new ConfigException("cluster.eventBusPort must be a TCP port or 0, was " + eventBusPort);
     }
+    requireWholeSeconds("cluster.heartbeatIntervalMs", heartbeatInterval);
+    requireWholeSeconds("cluster.maxNoHeartbeatMs", maxNoHeartbeat);
+    if (maxNoHeartbeat.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+      throw new ConfigException("cluster.maxNoHeartbeatMs must be at least twice cluster.heartbeatIntervalMs ("
+          + heartbeatInterval.toMillis() + "), was " + maxNoHeartbeat.toMillis());
+    }
+  }
+
+  /** Hazelcast takes its failure-detection settings in whole seconds: refuse what it would round. */
+  private static void requireWholeSeconds(String key, Duration d) {
+    if (d.isZero() || d.toMillis() % 1000 != 0) {
+      throw new ConfigException(key + " must be a whole number of seconds, at least 1000 (Hazelcast counts in seconds), was "
+          + d.toMillis());
+    }
   }
 
   public static ClusterOptions from(ConfigSource src) {
@@ -59,7 +77,7 @@ public record ClusterOptions(
         seeds == null ? List.of(bindHost) : seeds,
         src.integer("cluster.eventBusPort", DEFAULT_EVENT_BUS_PORT),
         src.millis("cluster.heartbeatIntervalMs", Duration.ofSeconds(1)),
-        src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(6)));
+        src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(3)));
   }
 
   private static String resolve(String host, List<String> seeds) {

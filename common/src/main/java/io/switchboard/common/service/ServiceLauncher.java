@@ -11,6 +11,7 @@ import io.switchboard.common.config.ConfigException;
 import io.switchboard.common.config.ConfigSource;
 import io.switchboard.common.config.ManagementOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Starts one Switchboard process: reads the configuration once, joins the Hazelcast cluster with
@@ -44,6 +46,8 @@ public final class ServiceLauncher {
   static final Duration STOP_BOUND = Duration.ofSeconds(10);
   /** How long the whole shutdown may take, leaving the cluster included. */
   static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(15);
+  /** The JDK's setting for how many PBKDF2 rounds protect a key written to a PKCS#12 key store. */
+  static final String PKCS12_KEY_ITERATIONS = "keystore.pkcs12.keyPbeIterationCount";
 
   private ServiceLauncher() {
   }
@@ -78,9 +82,25 @@ public final class ServiceLauncher {
     }
   }
 
+  /**
+   * Vert.x turns the PEM key of the event-bus TLS into an in-memory PKCS#12 key store, and the JDK
+   * protects a key written to such a store with 10,000 rounds of PBKDF2, paid again on each read:
+   * on a cold JVM one to two seconds of every start with {@code cluster.tls.*}, before the event bus
+   * listens (docs/benchmarks.md, "Start to ready"). That store never leaves the process (the key comes from a file and stays in memory),
+   * so one round protects nothing less. Set unless the operator set it
+   * ({@code -Dkeystore.pkcs12.keyPbeIterationCount=...}); key stores read from files keep the count
+   * they were written with.
+   */
+  private static void cheapenInMemoryKeyStores() {
+    if (System.getProperty(PKCS12_KEY_ITERATIONS) == null) {
+      System.setProperty(PKCS12_KEY_ITERATIONS, "1");
+    }
+  }
+
   /** Starts the service and returns its Vert.x instance once everything is bound. */
   public static Vertx start(ConfigSource config, Function<ConfigSource, SwitchboardService> factory) {
     initialiseNettyAllocatorEvents();
+    cheapenInMemoryKeyStores();
     SwitchboardService service = factory.apply(config);
     ClusterOptions clusterOptions = ClusterOptions.from(config);
     Optional<ClusterTlsOptions> tls = ClusterTlsOptions.from(config);
@@ -134,16 +154,37 @@ public final class ServiceLauncher {
     Runtime.getRuntime().addShutdownHook(new Thread(
         () -> shutdown(running, vertx, STOP_BOUND, SHUTDOWN_BOUND), "switchboard-shutdown"));
 
-    running.add("service", service.deploy(context).await());
     ManagementVerticle managementVerticle = new ManagementVerticle(management, readiness, registry);
-    if (management.enabled()) {
-      String deployment = vertx.deployVerticle(managementVerticle).await();
-      running.add("management endpoint", () -> vertx.undeploy(deployment));
-    }
+    deployInParallel(vertx, () -> service.deploy(context), () -> management.enabled()
+        ? vertx.deployVerticle(managementVerticle) : Future.succeededFuture(), readiness, running);
     log.atInfo().addKeyValue("role", service.role().id()).addKeyValue("node", view.localNodeId())
         .addKeyValue("managementPort", managementVerticle.actualPort())
         .log("switchboard service ready");
     return vertx;
+  }
+
+  /**
+   * Waits for the service and the management endpoint, which start side by side (the endpoint binds
+   * while the service registers its consumers across the cluster and opens its stores), and records
+   * both in {@code running} so that the endpoint stops first. Readiness stays honest meanwhile: a {@code service} check answers KO until
+   * the service has started. When either fails, what did start is still recorded (the shutdown hook
+   * stops it) and the failure is thrown.
+   */
+  static void deployInParallel(Vertx vertx, Supplier<Future<Stoppable>> deployService,
+      Supplier<Future<String>> deployManagement, HealthChecks readiness, StopSequence running) {
+    Promise<Stoppable> started = Promise.promise();
+    readiness.register("service", p -> p.complete(started.future().succeeded() ? Status.OK() : Status.KO()));
+    Future<Stoppable> service = deployService.get().onComplete(started);
+    Future<String> management = deployManagement.get();
+    Future.join(service, management).otherwiseEmpty().await();
+    if (service.succeeded()) {
+      running.add("service", service.result());
+    }
+    if (management.succeeded() && management.result() != null) {
+      String deployment = management.result();
+      running.add("management endpoint", () -> vertx.undeploy(deployment));
+    }
+    Future.all(service, management).await();
   }
 
   /**

@@ -3,10 +3,12 @@ package io.switchboard.common.config;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClusterOptionsTest {
 
@@ -26,6 +28,26 @@ class ClusterOptionsTest {
   @Test
   void withoutSeedsTheMembersDefaultToTheBindHost() {
     assertThat(from(Map.of("SWITCHBOARD_CLUSTER_BIND_HOST", "127.0.0.2")).members()).containsExactly("127.0.0.2");
+  }
+
+  @Test
+  void aSilentMemberIsDeclaredDeadAfterThreeSecondsOfOneSecondHeartbeatsByDefault() {
+    ClusterOptions options = from(Map.of());
+    assertThat(options.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(options.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void failureDetectionSettingsHazelcastWouldRoundOrThatLeaveNoMissedHeartbeatAreRefused() {
+    assertThatThrownBy(() -> from(Map.of("SWITCHBOARD_CLUSTER_MAX_NO_HEARTBEAT_MS", "2500")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.maxNoHeartbeatMs").hasMessageContaining("whole");
+    assertThatThrownBy(() -> from(Map.of("SWITCHBOARD_CLUSTER_HEARTBEAT_INTERVAL_MS", "500")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.heartbeatIntervalMs");
+    assertThatThrownBy(() -> from(Map.of("SWITCHBOARD_CLUSTER_HEARTBEAT_INTERVAL_MS", "2000",
+        "SWITCHBOARD_CLUSTER_MAX_NO_HEARTBEAT_MS", "3000")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("at least twice");
+    assertThat(from(Map.of("SWITCHBOARD_CLUSTER_MAX_NO_HEARTBEAT_MS", "2000")).maxNoHeartbeat())
+        .isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test

@@ -1,14 +1,11 @@
 package io.switchboard.common.service;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.switchboard.common.cluster.ClusterView;
 import io.switchboard.common.cluster.Role;
+import io.switchboard.common.cluster.SettableClusterView;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.HealthChecks;
 
-import java.util.List;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,36 +22,10 @@ public final class TestServiceContext {
 
   /** A context on {@code vertx} whose clock is {@code clock}. */
   public static ServiceContext local(Vertx vertx, LongSupplier clock) {
-    return new ServiceContext(vertx, new SoleNode(), new SimpleMeterRegistry(), HealthChecks.create(vertx), clock);
-  }
-
-  /** A cluster of this one node, in every role, that never changes. */
-  private static final class SoleNode implements ClusterView {
-
-    @Override
-    public String localNodeId() {
-      return NODE;
+    SettableClusterView soleNode = new SettableClusterView(NODE);
+    for (Role role : Role.values()) {
+      soleNode.set(role, NODE);
     }
-
-    @Override
-    public SortedSet<String> members(Role role) {
-      return new TreeSet<>(List.of(NODE));
-    }
-
-    @Override
-    public Registration onChange(Runnable listener) {
-      return () -> {
-      };
-    }
-
-    @Override
-    public Registration onMergeStart(Runnable listener) {
-      return () -> { };
-    }
-
-    @Override
-    public Registration onRejoin(Runnable listener) {
-      return () -> { };
-    }
+    return new ServiceContext(vertx, soleNode, new SimpleMeterRegistry(), HealthChecks.create(vertx), clock);
   }
 }

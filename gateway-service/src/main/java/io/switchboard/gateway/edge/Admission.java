@@ -23,6 +23,7 @@ public final class Admission {
   private final BucketConfiguration frameBucket;
   private final BucketConfiguration sendBucket;
   private final AtomicInteger unauthenticated = new AtomicInteger();
+  private final AtomicInteger refusals = new AtomicInteger();
   private final ConcurrentMap<String, Integer> unauthenticatedByIp = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, UserSlot> users = new ConcurrentHashMap<>();
 
@@ -75,6 +76,24 @@ public final class Admission {
   public void releaseUnauthenticated(String ip) {
     unauthenticated.decrementAndGet();
     unauthenticatedByIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /**
+   * A connection refused for being over the caps of {@link #admitUnauthenticated}, to be answered
+   * with when to retry rather than closed unanswered: true if fewer than
+   * {@link EdgeLimits#maxAnsweredRefusals} such connections are waiting for their answer. The caller
+   * must then {@link #releaseRefusal} it exactly once (on close).
+   */
+  public boolean admitRefusal() {
+    if (refusals.incrementAndGet() > limits.maxAnsweredRefusals()) {
+      refusals.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  public void releaseRefusal() {
+    refusals.decrementAndGet();
   }
 
   /** Connections not authenticated yet, in total. */

@@ -16,6 +16,8 @@ import java.util.List;
  * @param upgradeTimeout a connection that has not completed its HTTP request (or upgrade) by then is closed
  * @param maxUnauthenticatedPerIp connections from one address that have not said {@code hello} yet
  * @param maxUnauthenticated connections in total that have not said {@code hello} yet
+ * @param maxAnsweredRefusals connections over those caps that may wait at once, for up to a second,
+ *     for their request to be answered {@code 503} with {@code Retry-After}; more are closed at once
  * @param maxConnectionsPerUser authenticated connections of one user on this gateway process
  * @param frames frames per second and burst one connection may send
  * @param sends messages per second and burst one user may send, over all its connections on this process
@@ -26,6 +28,7 @@ public record EdgeLimits(
     Duration upgradeTimeout,
     int maxUnauthenticatedPerIp,
     int maxUnauthenticated,
+    int maxAnsweredRefusals,
     int maxConnectionsPerUser,
     Rate frames,
     Rate sends,
@@ -47,6 +50,9 @@ public record EdgeLimits(
         throw new ConfigException("gateway connection limits must be at least 1, got " + n);
       }
     }
+    if (maxAnsweredRefusals < 0) {
+      throw new ConfigException("gateway.maxAnsweredRefusals must be 0 or more, got " + maxAnsweredRefusals);
+    }
   }
 
   public static EdgeLimits from(ConfigSource src) {
@@ -55,6 +61,7 @@ public record EdgeLimits(
         src.millis("gateway.upgradeTimeoutMs", Duration.ofSeconds(10)),
         src.integer("gateway.maxUnauthenticatedPerIp", 64),
         src.integer("gateway.maxUnauthenticated", 4096),
+        src.integer("gateway.maxAnsweredRefusals", 256),
         src.integer("gateway.maxConnectionsPerUser", 32),
         new Rate(src.integer("gateway.frameRate", 50), src.integer("gateway.frameBurst", 200)),
         new Rate(src.integer("gateway.sendRate", 20), src.integer("gateway.sendBurst", 50)),

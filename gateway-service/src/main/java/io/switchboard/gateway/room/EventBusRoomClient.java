@@ -11,6 +11,7 @@ import io.switchboard.common.shard.ShardMap;
 import io.switchboard.gateway.GatewayOptions;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -28,14 +29,22 @@ import java.util.SortedSet;
 import java.util.function.LongSupplier;
 
 /**
- * Routes room requests to the shard owner over the event bus. A request whose owner moved
- * ({@code NOT_OWNER}) or is not listening yet is retried at the recomputed owner with capped
- * backoff until the deadline; each owner sits behind its own circuit breaker, which only
- * time-outs and failures trip.
+ * Routes room requests to the shard owner over the event bus. Every hop is bounded: an attempt
+ * gets {@code gateway.roomAttemptTimeoutMs} (the last one what is left of the request's deadline),
+ * and a request whose owner did not answer in time, moved ({@code NOT_OWNER}), is not listening
+ * yet, or left the cluster while it waited, is tried again at the owner recomputed at that moment,
+ * until the deadline. Resending is safe: the owner and the store deduplicate a send by its
+ * {@code clientMsgId}, so one that did commit answers its original seq.
+ *
+ * <p>Each owner sits behind its own circuit breaker, which counts a request there as failed when
+ * the owner answers with a failure or lets its deadline pass. A silent member is dropped by the
+ * cluster before the deadline of the requests waiting for it, so they end at its breaker as
+ * redirected, not failed, and go on to the next owner: only an owner that stays in the cluster
+ * and keeps silent opens its breaker.
  *
  * <p>Sends are coalesced: those made during one event-loop turn go to each owner as a single
  * request, so a busy gateway pays one event-bus round trip per owner and turn rather than per
- * message. A lone send, and any send the owner redirects, takes the single-request path.
+ * message. A lone send, and any send that must be tried again, takes the single-request path.
  * Event-loop confined (one per gateway verticle).
  */
 public final class EventBusRoomClient implements RoomClient {
@@ -48,6 +57,7 @@ public final class EventBusRoomClient implements RoomClient {
   private final GatewayOptions options;
   private final LongSupplier clock;
   private final Map<String, CircuitBreaker> breakers = new HashMap<>();
+  private final AwaitedOwners awaited = new AwaitedOwners();
   /** Sends waiting for the end of the current event-loop turn, by owner. */
   private final Map<String, List<PendingSend>> outgoing = new HashMap<>();
   private boolean flushScheduled;
@@ -72,6 +82,7 @@ public final class EventBusRoomClient implements RoomClient {
       owners = shards.owners(now);
     }
     breakers.keySet().retainAll(roomNodes);
+    awaited.retain(roomNodes);
   }
 
   @Override
@@ -117,16 +128,12 @@ public final class EventBusRoomClient implements RoomClient {
   }
 
   private void sendBatch(String owner, List<PendingSend> sends) {
-    long remaining = sends.get(0).deadline - clock.getAsLong();
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(Math.max(1, remaining))
-        .addHeader(Addresses.OP, Addresses.RoomOps.SEND_BATCH);
     JsonObject body = RoomProtocol.sendBatch(sends.stream().map(PendingSend::request).toList());
-    breaker(owner).<JsonObject>execute(() -> request(owner, body, delivery)
-            .map(Message::body)
-            .recover(e -> isRedirect(e) || e instanceof Unencodable ? Future.succeededFuture(null) : Future.failedFuture(e)))
+    breaker(owner).<JsonObject>execute(() -> ask(owner, Addresses.RoomOps.SEND_BATCH, body, sends.get(0).deadline)
+            .recover(e -> isRetry(e) || e instanceof Unencodable ? Future.succeededFuture(null) : Future.failedFuture(e)))
         .onSuccess(reply -> {
           if (reply == null) {
-            // The owner moved or is not listening yet, or one of the sends cannot be encoded: route
+            // Unanswered, moved or not listening yet, or one of the sends cannot be encoded: route
             // each send again on its own, so only an unencodable one fails.
             sends.forEach(this::sendAlone);
             return;
@@ -180,12 +187,11 @@ public final class EventBusRoomClient implements RoomClient {
   }
 
   /**
-   * One try of a request at the room's current owner. A redirect is tried again, at the owner
-   * recomputed by then, after a capped backoff, for as long as the deadline allows.
+   * One try of a request at the room's current owner. A try that must be repeated (see
+   * {@link #isRetry}) is, at the owner recomputed by then, for as long as the deadline allows.
    */
   private Future<JsonObject> attempt(String room, String op, JsonObject body, long deadline, int attempt) {
-    long remaining = deadline - clock.getAsLong();
-    if (remaining <= 0) {
+    if (deadline - clock.getAsLong() <= 0) {
       return Future.failedFuture(new ReplyException(ReplyFailure.TIMEOUT, "room " + room + " did not answer in time"));
     }
     String owner = ownerOf(room);
@@ -193,31 +199,71 @@ public final class EventBusRoomClient implements RoomClient {
       return retryOrFail(room, op, body, deadline, attempt,
           BusError.UNAVAILABLE.exception("no room-service instance is running"));
     }
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(remaining).addHeader(Addresses.OP, op);
-    return breaker(owner).<Outcome>execute(() -> request(owner, body, delivery)
-            .map(Message::body).map(Outcome::ok)
-            .recover(e -> isRedirect(e) || e instanceof Unencodable ? Future.succeededFuture(Outcome.moved(e))
-                : Future.failedFuture(e)))
+    return breaker(owner).<Outcome>execute(() -> askWhileOwner(room, owner, op, body, deadline))
+        // An open breaker says "not this owner, not now": during a rolling restart the room may move
+        // to another owner within the deadline, so it is retried like a redirect, not failed at once.
+        .recover(e -> e instanceof OpenCircuitException ? Future.succeededFuture(Outcome.retry(e)) : Future.failedFuture(e))
         .compose(outcome -> {
-          if (outcome.redirect instanceof Unencodable) {
+          if (outcome.retry instanceof Unencodable) {
             // The client's message, not the owner, is at fault: fail it alone, without tripping the breaker.
             return Future.failedFuture(
-                BusError.UNPROCESSABLE.exception("the message cannot be encoded: " + outcome.redirect.getMessage()));
+                BusError.UNPROCESSABLE.exception("the message cannot be encoded: " + outcome.retry.getMessage()));
           }
-          if (outcome.redirect == null) {
+          if (outcome.retry == null) {
             return Future.succeededFuture(outcome.reply);
           }
-          return retryOrFail(room, op, body, deadline, attempt, outcome.redirect);
+          return retryOrFail(room, op, body, deadline, attempt, outcome.retry);
         });
   }
 
+  /**
+   * Asks {@code owner}, again after each attempt it leaves unanswered, for as long as it owns the
+   * room. To its breaker that is one request: a failure if the owner answers with one or lets the
+   * deadline pass, a success otherwise, also when the room moves or the owner leaves the cluster
+   * meanwhile (the outcome then says to try the next owner).
+   */
+  private Future<Outcome> askWhileOwner(String room, String owner, String op, JsonObject body, long deadline) {
+    return ask(owner, op, body, deadline).map(Outcome::ok).recover(e -> {
+      if (e instanceof Unanswered && owner.equals(ownerOf(room))) {
+        return askWhileOwner(room, owner, op, body, deadline);
+      }
+      return isRetry(e) || e instanceof Unencodable ? Future.succeededFuture(Outcome.retry(e)) : Future.failedFuture(e);
+    });
+  }
+
+  /**
+   * Tries again: at once after an attempt that went unanswered (it has waited already; if that used
+   * up the deadline, the request fails as a time-out), after a capped backoff following a redirect
+   * (the membership is changing).
+   */
   private Future<JsonObject> retryOrFail(String room, String op, JsonObject body, long deadline, int attempt,
                                          Throwable last) {
+    if (last instanceof Unanswered) {
+      return attempt(room, op, body, deadline, attempt + 1);
+    }
     long delay = Math.min(MAX_RETRY_DELAY_MS, 25L << Math.min(attempt, 5));
     if (clock.getAsLong() + delay >= deadline) {
       return Future.failedFuture(last);
     }
     return vertx.timer(delay).compose(v -> attempt(room, op, body, deadline, attempt + 1));
+  }
+
+  /**
+   * One attempt at {@code owner}, bounded by the attempt time-out. The last attempt gets all that is
+   * left of the deadline (so a request never ends on a sliver of an attempt) and, unanswered, fails
+   * as a time-out. An earlier one that goes unanswered, or any whose owner leaves the cluster first,
+   * fails with {@link Unanswered}.
+   */
+  private Future<JsonObject> ask(String owner, String op, JsonObject body, long deadline) {
+    long remaining = Math.max(1, deadline - clock.getAsLong());
+    long attemptTimeout = options.roomAttemptTimeout().toMillis();
+    boolean last = remaining < attemptTimeout * 3 / 2;
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(last ? remaining : attemptTimeout)
+        .addHeader(Addresses.OP, op);
+    return awaited.await(owner, request(owner, body, delivery))
+        .map(Message::body)
+        .recover(e -> Future.failedFuture(e instanceof AwaitedOwners.OwnerLeftException || (BusError.isTimeout(e) && !last)
+            ? new Unanswered(e) : e));
   }
 
   /**
@@ -240,6 +286,18 @@ public final class EventBusRoomClient implements RoomClient {
     }
   }
 
+  /** An attempt that did not get an answer while the request has time left: ask the owner of the moment. */
+  private static final class Unanswered extends RuntimeException {
+    Unanswered(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** A failed attempt that says nothing against the owner, so the request is tried again. */
+  private static boolean isRetry(Throwable e) {
+    return e instanceof Unanswered || isRedirect(e);
+  }
+
   /** The owner moved, or the new owner has not bound its address yet: ask again, it is not a failure. */
   private static boolean isRedirect(Throwable e) {
     return BusError.isNoHandlers(e) || (e instanceof ReplyException && BusError.of(e) == BusError.NOT_OWNER);
@@ -258,12 +316,13 @@ public final class EventBusRoomClient implements RoomClient {
   private record PendingSend(String room, JsonObject request, long deadline, Promise<Long> seq) {
   }
 
-  private record Outcome(JsonObject reply, Throwable redirect) {
+  /** An attempt's answer, or why the request must be tried again (or failed alone, if unencodable). */
+  private record Outcome(JsonObject reply, Throwable retry) {
     static Outcome ok(JsonObject reply) {
       return new Outcome(reply, null);
     }
 
-    static Outcome moved(Throwable e) {
+    static Outcome retry(Throwable e) {
       return new Outcome(null, e);
     }
   }

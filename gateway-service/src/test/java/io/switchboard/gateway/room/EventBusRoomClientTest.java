@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -198,6 +199,101 @@ class EventBusRoomClientTest {
         });
   }
 
+  // --- silent owners: every attempt is bounded ----------------------------------------------------
+
+  @Test
+  void anAttemptLeftUnansweredIsResentToTheOwnerOfThatMoment(VertxTestContext test) {
+    client = client(5000, 150, 5, System::currentTimeMillis);
+    String room = roomsOwnedBy(B, 1, A, B).get(0);
+
+    onLoop(test, () -> Future.all(room(A, r -> {
+      // A goes silent; meanwhile B joins and takes the room over, while A is still a member.
+      roomNodes.set(nodes(A, B));
+      client.refresh();
+      return null;
+    }), room(B, sequencing())).compose(ready -> client.send(room, "alice", "m1", "x")), seq -> {
+      assertThat(seq).isEqualTo(1L);
+      assertThat(received).extracting(Received::summary).containsExactly("room-a send [m1]", "room-b send [m1]");
+    });
+  }
+
+  /**
+   * The owner committed the send but never answered (it froze), and the cluster dropped it: the
+   * gateway stops waiting at once, and the next owner answers the seq the send already has. The
+   * fakes share one store that deduplicates by sender and clientMsgId, as the real owner does
+   * (RoomSequencerTest#aNewOwnerWithoutTheDedupeCacheStillReturnsTheOriginalSeq).
+   */
+  @Test
+  void aSendWaitingForAnOwnerThatLeavesIsResentAtOnceAndGetsTheSeqItsFirstAttemptCommitted(VertxTestContext test) {
+    client = client(60_000, 60_000, 5, System::currentTimeMillis);
+    Map<String, Long> store = new HashMap<>();
+
+    onLoop(test, () -> Future.all(room(A, r -> {
+      committing(store).apply(r); // commits, then freezes before it answers, and is dropped
+      roomNodes.set(nodes(B));
+      client.refresh();
+      return null;
+    }), room(B, committing(store))).compose(ready -> client.send("lobby", "alice", "m1", "x"))
+        .compose(first -> client.send("lobby", "alice", "m2", "x").map(second -> List.of(first, second))), seqs -> {
+          assertThat(seqs).containsExactly(1L, 2L);
+          assertThat(store).as("one message per clientMsgId").containsOnlyKeys("alice/m1", "alice/m2");
+          assertThat(received).extracting(Received::summary)
+              .containsExactly("room-a send [m1]", "room-b send [m1]", "room-b send [m2]");
+        });
+  }
+
+  @Test
+  void aBatchLeftUnansweredIsResentSendBySendToTheOwnerOfThatMoment(VertxTestContext test) {
+    client = client(5000, 150, 5, System::currentTimeMillis);
+    List<String> rooms = roomsOwnedBy(B, 2, A, B);
+
+    onLoop(test, () -> Future.all(room(A, r -> {
+      roomNodes.set(nodes(A, B));
+      client.refresh();
+      return null;
+    }), room(B, sequencing())).compose(ready -> all(client.send(rooms.get(0), "alice", "m1", "x"),
+        client.send(rooms.get(1), "alice", "m2", "x"))), seqs -> {
+          assertThat(seqs).containsExactlyInAnyOrder(1L, 2L);
+          assertThat(received).extracting(Received::summary).containsExactlyInAnyOrder(
+              "room-a send-batch [m1, m2]", "room-b send [m1]", "room-b send [m2]");
+        });
+  }
+
+  @Test
+  void unansweredAttemptsDoNotTripTheBreakerSoTheNextOwnerGetsTheRequestWhenTheSilentOneIsDropped(VertxTestContext test) {
+    client = client(5000, 50, 2, System::currentTimeMillis);
+    AtomicInteger attempts = new AtomicInteger();
+
+    onLoop(test, () -> Future.all(room(A, r -> {
+      if (attempts.incrementAndGet() == 4) {
+        roomNodes.set(nodes(B));
+        client.refresh();
+      }
+      return null;
+    }), room(B, sequencing())).compose(ready -> client.send("lobby", "alice", "m1", "x")), seq -> {
+      assertThat(seq).isEqualTo(1L);
+      assertThat(received).extracting(Received::summary).containsExactly("room-a send [m1]", "room-a send [m1]",
+          "room-a send [m1]", "room-a send [m1]", "room-b send [m1]");
+    });
+  }
+
+  @Test
+  void requestsThatRunOutOfTimeAtAnOwnerTripItsBreakerSoLaterOnesFailAsUnavailableWithoutReachingIt(VertxTestContext test) {
+    client = client(200, 100, 2, System::currentTimeMillis);
+
+    onLoop(test, () -> room(A, r -> null)
+        .compose(ready -> failure(client.send("lobby", "alice", "m1", "x")))
+        .compose(first -> failure(client.send("lobby", "alice", "m2", "x")).map(second -> List.of(first, second)))
+        .compose(twoTimeouts -> failure(client.send("lobby", "alice", "m3", "x")).map(third -> List.of(
+            ErrorCodes.of(twoTimeouts.get(0)), ErrorCodes.of(twoTimeouts.get(1)), ErrorCodes.of(third)))),
+        codes -> {
+          assertThat(codes).containsExactly(ErrorCode.TIMEOUT, ErrorCode.TIMEOUT, ErrorCode.UNAVAILABLE);
+          assertThat(received).extracting(Received::summary).as("m1 was tried again before it ran out of time")
+              .startsWith("room-a send [m1]", "room-a send [m1]")
+              .doesNotContain("room-a send [m3]");
+        });
+  }
+
   // --- circuit breaker -----------------------------------------------------------------------------
 
   @Test
@@ -271,8 +367,13 @@ class EventBusRoomClientTest {
   // --- helpers -------------------------------------------------------------------------------------
 
   private EventBusRoomClient client(int requestTimeoutMs, int breakerMaxFailures, LongSupplier clock) {
+    return client(requestTimeoutMs, 1000, breakerMaxFailures, clock);
+  }
+
+  private EventBusRoomClient client(int requestTimeoutMs, int attemptTimeoutMs, int breakerMaxFailures, LongSupplier clock) {
     GatewayOptions options = GatewayOptions.from(new ConfigSource(new JsonObject(), Map.of(
         ConfigSource.envName("gateway.requestTimeoutMs"), String.valueOf(requestTimeoutMs),
+        ConfigSource.envName("gateway.roomAttemptTimeoutMs"), String.valueOf(attemptTimeoutMs),
         ConfigSource.envName("gateway.breakerMaxFailures"), String.valueOf(breakerMaxFailures),
         ConfigSource.envName("gateway.breakerResetMs"), "60000")));
     return new EventBusRoomClient(vertx, new TestClusterView("gateway", roomNodes), SHARDS, options, clock);
@@ -304,6 +405,20 @@ class EventBusRoomClientTest {
           .map(s -> RoomProtocol.sendReply(top.incrementAndGet())).toList());
       case Addresses.RoomOps.SUBSCRIBE -> RoomProtocol.subscribeReply(top.get(), "e1");
       default -> null;
+    };
+  }
+
+  /**
+   * An owner that commits every send to {@code store}, keyed by sender and clientMsgId as the real
+   * owner deduplicates: a send already there answers its seq instead of taking the next one.
+   */
+  private static Function<Received, Object> committing(Map<String, Long> store) {
+    return r -> {
+      String key = r.body().getString("sender") + "/" + r.body().getString("clientMsgId");
+      if (!store.containsKey(key)) {
+        store.put(key, store.size() + 1L);
+      }
+      return RoomProtocol.sendReply(store.get(key));
     };
   }
 

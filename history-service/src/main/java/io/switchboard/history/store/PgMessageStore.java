@@ -57,10 +57,7 @@ public final class PgMessageStore implements MessageStore {
       Migrations.migrate(options.jdbcUrl(), options.user(), options.password(), "postgresql", options.schema());
       return null;
     }).eventually(migrations::close).map(v -> {
-      PgConnectOptions connect = new PgConnectOptions()
-          .setHost(options.host()).setPort(options.port()).setDatabase(options.database())
-          .setUser(options.user()).setPassword(options.password())
-          .setPipeliningLimit(256).setCachePreparedStatements(true);
+      PgConnectOptions connect = options.connectOptions().setPipeliningLimit(256).setCachePreparedStatements(true);
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(options.poolSize()))
           .connectingTo(connect).using(vertx).build();
       log.atInfo().addKeyValue("host", options.host()).addKeyValue("database", options.database())

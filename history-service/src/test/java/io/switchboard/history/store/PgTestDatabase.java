@@ -51,8 +51,7 @@ public final class PgTestDatabase {
   }
 
   private PgConnectOptions connectOptions() {
-    return new PgConnectOptions().setHost(options.host()).setPort(options.port()).setDatabase(options.database())
-        .setUser(options.user()).setPassword(options.password());
+    return options.connectOptions();
   }
 
   private static String env(String name, String def) {

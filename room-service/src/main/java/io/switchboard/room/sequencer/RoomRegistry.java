@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -33,6 +34,8 @@ public final class RoomRegistry {
   private final LongSupplier clock;
   private final LogLimiter logLimiter;
   private final Map<String, RoomSequencer> rooms = new HashMap<>();
+  /** Set by {@link #handOver}: the instance is stopping and owns nothing any more. */
+  private boolean handedOver;
 
   /** @param logLimiter caps the lines failures write to the log, shared by every room */
   public RoomRegistry(ShardOwnership ownership, MessageLog store, FanOut fanOut, SequencerOptions options,
@@ -106,11 +109,29 @@ public final class RoomRegistry {
    *
    * @return how many rooms were closed
    */
-  public int closeAll() {
+  private int closeAll() {
     int closed = rooms.size();
-    rooms.values().forEach(RoomSequencer::close);
-    rooms.clear();
+    closeRooms();
     return closed;
+  }
+
+  /**
+   * This instance is stopping, and has told the cluster so: from now on it owns no room, whatever
+   * its view of the membership says. Queued sends fail at once with {@code NOT_OWNER}, as does every
+   * later request, so gateways resend them to the next owner; a batch being committed still completes
+   * and is acknowledged.
+   *
+   * @return completes once none of this instance's batches is being committed any more
+   */
+  public Future<Void> handOver() {
+    handedOver = true;
+    return Future.join(closeRooms()).mapEmpty();
+  }
+
+  private List<Future<Void>> closeRooms() {
+    List<Future<Void>> settled = rooms.values().stream().map(RoomSequencer::close).toList();
+    rooms.clear();
+    return settled;
   }
 
   /** Forgets rooms that have been idle since {@code idleEviction} ago; their state reloads on next use. */
@@ -126,7 +147,7 @@ public final class RoomRegistry {
   }
 
   private RoomSequencer owned(String room) {
-    if (!ownership.owns(room)) {
+    if (handedOver || !ownership.owns(room)) {
       return null;
     }
     return rooms.computeIfAbsent(room, k -> new RoomSequencer(k, store, fanOut, options, vertx, clock, logLimiter));

@@ -6,6 +6,7 @@ import io.switchboard.common.history.MessageLog;
 import io.switchboard.common.history.RoomState;
 import io.switchboard.common.history.StoredMessage;
 import io.switchboard.common.log.LogLimiter;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -74,6 +75,8 @@ public final class RoomSequencer {
   private final LinkedHashMap<String, Long> recent;
   private final Set<String> subscribers = new TreeSet<>();
   private final List<Promise<RoomState>> loadWaiters = new ArrayList<>();
+  /** Completed once the room is closed and its last batch has been answered by the store. */
+  private final Promise<Void> settled = Promise.promise();
 
   /**
    * @param logLimiter caps the lines failures write to the log; share one across the process's
@@ -152,9 +155,14 @@ public final class RoomSequencer {
   /**
    * The shard moved away: refuses what is queued with {@code NOT_OWNER} so gateways resend to the
    * new owner. A batch already being committed still completes and is acknowledged.
+   *
+   * @return completes once no batch of this room is being committed any more
    */
-  public void close() {
+  public Future<Void> close() {
     phase = Phase.CLOSED;
+    if (!inFlight) {
+      settled.tryComplete();
+    }
     for (Pending p : queue) {
       pendingByKey.remove(p.draft.dedupeKey());
       p.promise.tryFail(BusError.NOT_OWNER.exception("room " + room + " moved"));
@@ -162,6 +170,7 @@ public final class RoomSequencer {
     queue.clear();
     loadWaiters.forEach(w -> w.tryFail(BusError.NOT_OWNER.exception("room " + room + " moved")));
     loadWaiters.clear();
+    return settled.future();
   }
 
   /** True when nothing is queued, committing or subscribed and the room was quiet since {@code before}. */
@@ -243,18 +252,25 @@ public final class RoomSequencer {
     inFlight = true;
     append.onComplete(ar -> {
       inFlight = false;
-      if (ar.succeeded()) {
-        onAppendResult(batch, messages, ar.result());
-        pump();
-        return;
-      }
-      AppendFailure failure = AppendFailure.of(ar.cause(), false);
-      if (failure.permanent()) {
-        onRefused(batch, ar.cause(), failure);
-      } else {
-        onAppendFailure(batch, ar.cause());
+      onAppended(batch, messages, ar);
+      if (phase == Phase.CLOSED) {
+        settled.tryComplete();
       }
     });
+  }
+
+  private void onAppended(List<Pending> batch, List<StoredMessage> messages, AsyncResult<AppendResult> ar) {
+    if (ar.succeeded()) {
+      onAppendResult(batch, messages, ar.result());
+      pump();
+      return;
+    }
+    AppendFailure failure = AppendFailure.of(ar.cause(), false);
+    if (failure.permanent()) {
+      onRefused(batch, ar.cause(), failure);
+    } else {
+      onAppendFailure(batch, ar.cause());
+    }
   }
 
   /**

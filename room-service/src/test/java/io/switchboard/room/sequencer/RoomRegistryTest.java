@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -126,6 +127,33 @@ class RoomRegistryTest {
           assertThat(all.<BusError>resultAt(1)).isEqualTo(BusError.NOT_OWNER);
           assertThat(stored(room)).containsExactly("m1", "m2", "m3");
         });
+  }
+
+  @Test
+  void aStoppingInstanceRefusesEveryRoomWithNotOwnerAndFinishesOnceItsBatchInFlightIsAcknowledged(
+      VertxTestContext test) {
+    HeldAppends held = new HeldAppends(store);
+    RoomRegistry a = new RoomRegistry(new ShardOwnership(new TestClusterView(A, roomNodes), SHARDS), held, fanOut,
+        new SequencerOptions(1, 100, 100, Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMinutes(1),
+            Duration.ofSeconds(10)), vertx, clock::get, LogLimiter.perMinute(10));
+    List<Future<?>> requests = new ArrayList<>();
+    List<Future<Void>> handedOver = new ArrayList<>();
+
+    onLoop(test, () -> {
+      requests.add(a.send("lobby", "alice", "in-flight", "x"));
+      requests.add(failure(a.send("lobby", "alice", "queued", "x")));
+      handedOver.add(a.handOver());
+      // Its view of the membership still makes it the owner of every room: it refuses them anyway.
+      requests.add(failure(a.send("lobby", "bob", "late", "x")));
+      requests.add(failure(a.subscribe("other-room", "gw/0")));
+      assertThat(handedOver.get(0).isComplete()).as("handed over while a batch is being committed").isFalse();
+      held.release();
+      return handedOver.get(0).compose(v -> Future.all(requests));
+    }, all -> {
+      assertThat(all.<Object>list()).containsExactly(1L, BusError.NOT_OWNER, BusError.NOT_OWNER, BusError.NOT_OWNER);
+      assertThat(a.size()).isZero();
+      assertThat(stored("lobby")).containsExactly("in-flight");
+    });
   }
 
   @Test

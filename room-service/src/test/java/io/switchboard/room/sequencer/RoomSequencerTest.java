@@ -288,7 +288,7 @@ class RoomSequencerTest {
 
   @Test
   void sendsBeyondTheQueueLimitAreRefusedAsOverloaded() throws Exception {
-    HangingStore hanging = new HangingStore(store);
+    HeldAppends hanging = new HeldAppends(store);
     RoomSequencer room = sequencer(hanging, new SequencerOptions(1, 2, 100, Duration.ofMillis(10),
         Duration.ofMillis(100), Duration.ofMinutes(1), DEADLINE));
     Throwable refused = onLoop(() -> {
@@ -302,17 +302,23 @@ class RoomSequencerTest {
 
   @Test
   void aShardMoveRefusesQueuedSendsWithNotOwnerButAcknowledgesTheBatchInFlight() throws Exception {
-    HangingStore hanging = new HangingStore(store);
+    HeldAppends hanging = new HeldAppends(store);
     RoomSequencer room = sequencer(hanging, options(1, 10));
     List<Future<Long>> sends = new ArrayList<>();
+    List<Future<Void>> closed = new ArrayList<>();
     onLoop(() -> {
       sends.add(room.send("u", "in-flight", 0));
       sends.add(room.send("u", "queued", 1));
-      room.close();
+      closed.add(room.close());
+      return Future.succeededFuture();
+    });
+    assertThat(closed.get(0).isComplete()).as("settled while a batch is being committed").isFalse();
+    onLoop(() -> {
       hanging.release();
       return Future.succeededFuture();
     });
-    awaitUntil(() -> sends.get(0).isComplete() && sends.get(1).isComplete());
+    awaitUntil(() -> sends.get(0).isComplete() && sends.get(1).isComplete() && closed.get(0).isComplete());
+    assertThat(closed.get(0).succeeded()).as("settled once the batch in flight was answered").isTrue();
     assertThat(sends.get(0).result()).isEqualTo(1L);
     assertThat(BusError.of(sends.get(1).cause())).isEqualTo(BusError.NOT_OWNER);
     assertThatThrownBy(() -> onLoop(() -> room.send("u", "late", 2)))
@@ -492,28 +498,5 @@ class RoomSequencerTest {
       }
       return delegate.append(room, epoch, batch);
     }
-  }
-
-  /** Holds every append until released. */
-  private static final class HangingStore extends ForwardingMessageLog {
-    final List<Runnable> held = new ArrayList<>();
-
-    HangingStore(MessageLog delegate) {
-      super(delegate);
-    }
-
-    void release() {
-      held.forEach(Runnable::run);
-      held.clear();
-    }
-
-
-    @Override
-    public Future<AppendResult> append(String room, String epoch, List<StoredMessage> batch) {
-      Promise<AppendResult> p = Promise.promise();
-      held.add(() -> delegate.append(room, epoch, batch).onComplete(p));
-      return p.future();
-    }
-
   }
 }
