@@ -128,6 +128,30 @@ class HistoryFailoverTest {
   }
 
   @Test
+  void aCallGoesRoundAgainUntilAnInstanceBindsItsHandler() throws Exception {
+    cluster.set(Role.HISTORY, "h1"); // a member already, its consumers not bound yet (starting, or merging back)
+    EventBusMessageLog history = client(FOREVER, FOREVER);
+
+    Future<RoomState> state = history.state(ROOM);
+    Thread.sleep(300);
+    assertThat(state.isComplete()).as("still trying, not failed as having no handler").isFalse();
+    serves("h1");
+
+    assertThat(result(state)).isEqualTo(store.state(ROOM).await());
+  }
+
+  @Test
+  void aCallWithoutAnyHandlerEndsAtItsDeadlineAsUnavailable() {
+    cluster.set(Role.HISTORY, "h1");
+    EventBusMessageLog history = client(Duration.ofMillis(400), Duration.ofMillis(400));
+
+    assertThatThrownBy(() -> history.state(ROOM).await()).isInstanceOfSatisfying(ReplyException.class, e -> {
+      assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
+      assertThat(BusError.of(e)).isEqualTo(BusError.UNAVAILABLE);
+    });
+  }
+
+  @Test
   void aFailureAnInstanceReportsEndsTheCallWithoutTryingAnother() {
     failsUnavailable("h1");
     failsUnavailable("h2");

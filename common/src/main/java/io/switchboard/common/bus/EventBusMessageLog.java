@@ -52,6 +52,9 @@ public final class EventBusMessageLog implements MessageLog, Stoppable {
 
   private static final Logger log = LoggerFactory.getLogger(EventBusMessageLog.class);
 
+  private static final long FIRST_ROUND_PAUSE_MS = 50;
+  private static final long MAX_ROUND_PAUSE_MS = 800;
+
   private final Vertx vertx;
   private final HistoryClientOptions options;
   private final LongSupplier clock;
@@ -103,12 +106,24 @@ public final class EventBusMessageLog implements MessageLog, Stoppable {
     return attempt(new Call(op, body, clock.getAsLong() + options.timeout().toMillis()));
   }
 
-  /** Tries the call on the next instance, and on the one after that while none answers, until the deadline. */
+  /**
+   * Tries the call on the next instance, and on the one after that while none answers, until the
+   * deadline. Once every live instance was tried without an answer (none had its handler bound
+   * yet, as during a restart or a merge, or the one asked left), it pauses and goes round again
+   * while the deadline allows; with no instance live it fails at once.
+   */
   private Future<JsonObject> attempt(Call call) {
     long remaining = call.deadline - clock.getAsLong();
     String instance = remaining > 0 ? instances.next(call.tried) : null;
     if (instance == null) {
-      return Future.failedFuture(call.failure());
+      if (remaining <= 0 || call.last == null || !instances.anyLive()) {
+        return Future.failedFuture(call.failure());
+      }
+      long pause = Math.min(remaining, call.nextPause());
+      call.tried.clear();
+      Promise<Void> paused = Promise.promise();
+      vertx.setTimer(pause, id -> paused.complete());
+      return paused.future().compose(v -> attempt(call));
     }
     call.tried.add(instance);
     long timeout = instances.anyUntried(call.tried) ? Math.min(remaining, options.attemptTimeout().toMillis()) : remaining;
@@ -174,11 +189,19 @@ public final class EventBusMessageLog implements MessageLog, Stoppable {
     final long deadline;
     final Set<String> tried = new HashSet<>();
     Throwable last;
+    /** The pause before the next round over every instance: doubles from 50 ms up to 800 ms. */
+    private long pauseMs = FIRST_ROUND_PAUSE_MS;
 
     Call(String op, JsonObject body, long deadline) {
       this.op = op;
       this.body = body;
       this.deadline = deadline;
+    }
+
+    long nextPause() {
+      long pause = pauseMs;
+      pauseMs = Math.min(pauseMs * 2, MAX_ROUND_PAUSE_MS);
+      return pause;
     }
 
     /** Why the call ends without an answer: the last attempt's failure, or that no instance was there to try. */

@@ -85,6 +85,11 @@ final class HistoryInstances implements AutoCloseable {
     return !tried.containsAll(live);
   }
 
+  /** Whether any history instance is live. */
+  boolean anyLive() {
+    return !live.isEmpty();
+  }
+
   boolean isLive(String instance) {
     return live.contains(instance);
   }
