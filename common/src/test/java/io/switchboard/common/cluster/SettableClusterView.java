@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * For tests: a cluster whose members, role by role, are whatever the test last {@link #set}; each
  * change calls the change listeners at once, on the caller's thread, as a membership event would.
  */
-public final class SettableClusterView implements ClusterView {
+public final class SettableClusterView implements NeverMerges {
 
   private final String localNodeId;
   private final Map<Role, SortedSet<String>> members = new ConcurrentHashMap<>();
@@ -61,15 +61,5 @@ public final class SettableClusterView implements ClusterView {
   public Registration onChange(Runnable listener) {
     listeners.add(listener);
     return () -> listeners.remove(listener);
-  }
-
-  @Override
-  public Registration onMergeStart(Runnable listener) {
-    return () -> { };
-  }
-
-  @Override
-  public Registration onRejoin(Runnable listener) {
-    return () -> { };
   }
 }

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * @param localNodeId this process's node id
  * @param roomNodes the room-service members, set by the test
  */
-public record TestClusterView(String localNodeId, AtomicReference<SortedSet<String>> roomNodes) implements ClusterView {
+public record TestClusterView(String localNodeId, AtomicReference<SortedSet<String>> roomNodes) implements NeverMerges {
 
   /** A cluster of one room-service node, {@code node}, seen from that node. */
   public static TestClusterView soleRoomNode(String node) {
@@ -55,16 +55,6 @@ public record TestClusterView(String localNodeId, AtomicReference<SortedSet<Stri
 
   @Override
   public Registration onChange(Runnable listener) {
-    return () -> { };
-  }
-
-  @Override
-  public Registration onMergeStart(Runnable listener) {
-    return () -> { };
-  }
-
-  @Override
-  public Registration onRejoin(Runnable listener) {
     return () -> { };
   }
 }
