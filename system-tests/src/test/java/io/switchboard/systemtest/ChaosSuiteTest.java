@@ -92,6 +92,7 @@ class ChaosSuiteTest extends NetnsBedTestBase {
       try {
         target = fault.strike(run);
         run.awaitWritesAfter(System.nanoTime());
+        run.awaitWholeCluster(); // before the check, so that the next fault strikes a whole cluster
         Map<String, Duration> outages = new HashMap<>();
         rooms.forEach(r -> outages.put(r, writers.outage(r, struckAt)));
         writers.stop(); // rethrows a writer that gave up on a message
