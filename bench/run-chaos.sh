@@ -5,15 +5,25 @@
 # docs/reliability.md between <!-- chaos:begin --> and <!-- chaos:end -->.
 #
 #   bench/run-chaos.sh [short|full]      short: about 3 minutes (what CI runs in ./mvnw verify);
-#                                        full: every fault, kills 5x, about 10 minutes.
+#                                        full: every fault, kills 5x, about 15 minutes.
 #                                        Needs root, ip netns, iptables, PostgreSQL on 127.0.0.1
 #                                        if docker-compose.yml uses it. Fails if any fault lost,
 #                                        duplicated, skipped or changed a message; the table is
 #                                        written either way.
+#
+# The full profile's clock-skew faults need libfaketime (Debian/Ubuntu: apt-get install -y
+# faketime, which provides /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1); the script
+# checks for it before it starts. The short profile (and so CI) does not use it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROFILE=${1:-short}
 case "$PROFILE" in short|full) ;; *) echo "usage: $0 [short|full]" >&2; exit 2 ;; esac
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+if [ "$PROFILE" = full ] && [ ! -r "$FAKETIME_LIB" ]; then
+  echo "the full profile's clock-skew faults need libfaketime ($FAKETIME_LIB):" >&2
+  echo "  apt-get install -y faketime" >&2
+  exit 2
+fi
 TABLE=system-tests/target/chaos/table.md
 DOC=docs/reliability.md
 

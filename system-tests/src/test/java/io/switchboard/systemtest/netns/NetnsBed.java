@@ -118,7 +118,7 @@ public final class NetnsBed implements AutoCloseable {
         for (ComposeService service : wave.stream().filter(ComposeService::isBuilt).toList()) {
           for (Replica r : bed.topology.replicasOf(service.name())) {
             bed.network.create(r, bed.topology.hostsFile(r, HOST_NAME));
-            started.add(bed.launch(r));
+            started.add(bed.launch(r, Map.of()));
           }
         }
         for (BedProcess p : started) {
@@ -171,11 +171,23 @@ public final class NetnsBed implements AutoCloseable {
 
   /** Starts the replica's service again in its namespace (after {@link #kill}), and waits until it is ready. */
   public BedProcess restart(String name) throws Exception {
+    return restart(name, Map.of());
+  }
+
+  /**
+   * {@link #restart(String)} with {@code extraEnv} on top of the replica's environment, for this
+   * start only (the next plain restart drops it): what one host, unlike the others, runs with,
+   * such as a preloaded library that skews its clock ({@code LD_PRELOAD}, {@code FAKETIME}).
+   */
+  public BedProcess restart(String name, Map<String, String> extraEnv) throws Exception {
     BedProcess old = process(name);
     if (old.process().isAlive()) {
       throw new IllegalStateException(name + " is still running");
     }
-    BedProcess p = launch(old.replica());
+    if (!extraEnv.isEmpty()) {
+      log.atInfo().addKeyValue("replica", name).addKeyValue("extraEnv", extraEnv).log("starting with extra environment");
+    }
+    BedProcess p = launch(old.replica(), extraEnv);
     awaitReady(p);
     return p;
   }
@@ -305,7 +317,7 @@ public final class NetnsBed implements AutoCloseable {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private BedProcess launch(Replica r) throws IOException {
+  private BedProcess launch(Replica r, Map<String, String> extraEnv) throws IOException {
     Map<String, String> overrides = new LinkedHashMap<>();
     standIns.forEach((service, standIn) -> {
       if (uses(r.service(), topology.compose().service(service))) {
@@ -315,7 +327,8 @@ public final class NetnsBed implements AutoCloseable {
     overrides.putAll(options.overrides());
     Map<String, String> hostDirs = new LinkedHashMap<>();
     options.hostDirs().forEach((k, v) -> hostDirs.put(k, v.toAbsolutePath().toString()));
-    Map<String, String> env = topology.environment(r, hostDirs, overrides);
+    Map<String, String> env = new LinkedHashMap<>(topology.environment(r, hostDirs, overrides));
+    env.putAll(extraEnv);
 
     Path workDir = options.runDir().resolve(r.name());
     Files.createDirectories(workDir);
