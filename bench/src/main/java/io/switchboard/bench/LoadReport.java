@@ -63,7 +63,7 @@ public final class LoadReport {
           r.getDouble("p50ms"), r.getDouble("p99ms"), r.getDouble("maxMs"), r.getLong("failures")));
     }
     md.append("\n**4. Reconnect storm: a gateway is killed (SIGKILL) under live traffic; its clients reconnect to the other"
-        + " gateway with full-jitter backoff and rejoin with `since`**\n\n")
+        + " gateway as the SDK does (first retry after 1 to 5 s, full jitter, Retry-After honoured) and rejoin with `since`**\n\n")
         .append("| killed | clients dropped | resumed | time until all resumed s | per-client resume p50 / p99 / max ms | reconnect attempts"
             + " | msg/s offered | sends / acks | gaps | duplicates | rooms not recovered | members not at the room's last seq |\n")
         .append("|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|\n");
@@ -73,6 +73,27 @@ public final class LoadReport {
           r.getDouble("resumeP50ms"), r.getDouble("resumeP99ms"), r.getDouble("resumeMaxMs"), r.getLong("reconnectAttempts"),
           r.getDouble("offeredSendRate"), r.getLong("sends"), r.getLong("acks"), r.getLong("gaps"), r.getLong("duplicates"),
           r.getLong("unrecovered"), r.getLong("membersBehind")));
+    }
+    List<JsonObject> survivors = of(results, "reconnect-storm").stream().filter(r -> r.containsKey("stormP99ms")).toList();
+    if (!survivors.isEmpty()) {
+      md.append("\n**4. Reconnect storm, the clients that stayed on the surviving gateway: send-to-delivery latency in a baseline"
+          + " window before the kill and in the storm window (from the kill until every dropped client resumed, plus a few seconds),"
+          + " and the longest stretch in which none of them received anything (10 ms resolution). Target: storm p99 at most 2× the baseline p99**\n\n")
+          .append("| killed | surviving clients | dropped meanwhile | refused with 503 | baseline window s (deliveries) | baseline p50 / p99 / max ms"
+              + " | storm window s (deliveries) | storm p50 / p99 / max ms | p99 storm ÷ baseline | longest gap, baseline ms"
+              + " | longest gap, storm ms (starting s after the kill) |\n")
+          .append("|---|---:|---:|---:|---|---|---|---|---:|---:|---|\n");
+      for (JsonObject r : survivors) {
+        Double ratio = r.getDouble("p99Ratio");
+        md.append(String.format("| %s | %,d | %d | %,d | %.1f (%,d) | %.1f / %.1f / %.1f | %.1f (%,d) | %.1f / %.1f / %.1f | %s | %d | %,d (%.1f) |%n",
+            r.getString("killed"), r.getInteger("survivors"), r.getLong("survivorsDropped"), r.getLong("refused503", 0L),
+            r.getDouble("baselineSeconds"), r.getLong("baselineDeliveries"),
+            r.getDouble("baselineP50ms"), r.getDouble("baselineP99ms"), r.getDouble("baselineMaxMs"),
+            r.getDouble("stormSeconds"), r.getLong("stormDeliveries"),
+            r.getDouble("stormP50ms"), r.getDouble("stormP99ms"), r.getDouble("stormMaxMs"),
+            ratio == null ? "–" : String.format("%.2f%s", ratio, r.getBoolean("withinTarget", false) ? "" : " (over 2×)"),
+            r.getLong("baselineLongestGapMs"), r.getLong("stormLongestGapMs"), r.getLong("stormLongestGapAfterKillMs") / 1000.0));
+      }
     }
 
     md.append("\n**5. History replay: rejoin with `since` after missed messages (join frame to `recovered` marker, every message in order)**\n\n")

@@ -15,13 +15,21 @@ import static io.switchboard.bench.load.Numbers.ms;
 import static io.switchboard.bench.load.Numbers.round;
 
 /**
- * The second phase of {@code storm} (issue 4, scenario 4), on the connection storm's reconnecting
- * population: one member per room publishes ({@code --storm-rate} messages per second in total)
- * from a surviving gateway while a process of {@code --pids} is killed with SIGKILL. Its clients
- * reconnect to the next gateway with full-jitter backoff and rejoin with {@code since}. The result
- * ({@code reconnect-storm}) is the time until every dropped client has resumed (every room's
- * {@code recovered: true}), and, once traffic has stopped, whether every member of every room
- * holds exactly the room's last seq.
+ * The second phase of {@code storm} (issue 4, scenario 4; issue 10), on the connection storm's
+ * reconnecting population: one member per room publishes ({@code --storm-rate} messages per second
+ * in total) from a surviving gateway while a process of {@code --pids} is killed with SIGKILL. Its
+ * clients reconnect to the next gateway as the SDK does (first retry after 1 to 5 s, full jitter,
+ * honouring a 503's Retry-After) and rejoin with {@code since}.
+ *
+ * <p>The clients that stay on the surviving gateway keep receiving throughout. Their
+ * send-to-delivery latency is measured in a baseline window ({@code --baseline-seconds}, 10, after
+ * {@code --warm-seconds}, 5, of traffic) and in the storm window: from the kill until every dropped
+ * client resumed plus {@code --tail-seconds} (5); with the longest stretch in which none of them
+ * received anything ({@link SurvivorReport}).
+ *
+ * <p>The result ({@code reconnect-storm}) is the time until every dropped client has resumed (every
+ * room's {@code recovered: true}), the survivors' numbers, and, once traffic has stopped, whether
+ * every member of every room holds exactly the room's last seq.
  */
 final class ReconnectStorm {
 
@@ -52,21 +60,37 @@ final class ReconnectStorm {
     pop.enlist(peers, false);
     pop.publishFrom(publishers);
     double aggregate = context.args().integer("storm-rate", 500);
+    int baselineSeconds = context.args().integer("baseline-seconds", 10);
+    int tailSeconds = context.args().integer("tail-seconds", 5);
+    int resumeTimeout = context.args().integer("resume-timeout", 120);
     pop.publish(aggregate / publishers.size());
-    Thread.sleep(5000);
+    Thread.sleep(TimeUnit.SECONDS.toMillis(context.args().integer("warm-seconds", 5)));
+    List<Population.Peer> survivors = peers.stream().filter(p -> !p.url.equals(killedUrl)).toList();
+    DeliveryTimeline timeline = new DeliveryTimeline(System.nanoTime(), 10,
+        TimeUnit.SECONDS.toMillis(baselineSeconds + resumeTimeout + tailSeconds + 30));
+    pop.watchSurvivors(survivors, timeline);
+    Thread.sleep(TimeUnit.SECONDS.toMillis(baselineSeconds));
+    Histogram baseline = pop.survivorMicros.getIntervalHistogram();
     pop.reset();
     long dropped = peers.stream().filter(p -> p.url.equals(killedUrl)).count();
     long killedAt = System.nanoTime();
+    long killedAtMillis = System.currentTimeMillis();
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-    log.info("killed {} (pid {}); {} clients were connected to it", kill, pid, dropped);
-    long deadline = killedAt + TimeUnit.SECONDS.toNanos(context.args().integer("resume-timeout", 120));
+    log.info("killed {} (pid {}) at {}; {} clients were connected to it, {} stay on the other gateway", kill, pid,
+        java.time.Instant.ofEpochMilli(killedAtMillis), dropped, survivors.size());
+    long deadline = killedAt + TimeUnit.SECONDS.toNanos(resumeTimeout);
     while (pop.resumed.sum() < dropped && System.nanoTime() < deadline) {
       Thread.sleep(100);
-      System.err.printf("  reconnect storm: %,d of %,d resumed, %,d attempts, %,d failed%n", pop.resumed.sum(), dropped,
-          pop.reconnectAttempts.sum(), pop.connectFailures.sum());
+      System.err.printf("  reconnect storm: %,d of %,d resumed, %,d attempts, %,d failed (%,d refused with 503)%n",
+          pop.resumed.sum(), dropped, pop.reconnectAttempts.sum(), pop.connectFailures.sum(), pop.refused503.sum());
     }
     double allResumedSeconds = (System.nanoTime() - killedAt) / 1e9;
-    Thread.sleep(5000); // live traffic after the resume, still checked for gaps
+    Thread.sleep(TimeUnit.SECONDS.toMillis(tailSeconds)); // live traffic after the resume, still checked for gaps
+    long stormEnd = System.nanoTime();
+    Histogram storm = pop.survivorMicros.getIntervalHistogram();
+    SurvivorReport survivorReport = SurvivorReport.of(baseline, storm, timeline, timeline.offsetMs(killedAt),
+        timeline.offsetMs(stormEnd));
+    log.info("survivors: {}", survivorReport.json().encode());
     pop.publish(0);
     Measurements.awaitQuiet(pop);
     Histogram resume = pop.resumeMicros.getIntervalHistogram();
@@ -81,7 +105,11 @@ final class ReconnectStorm {
         .put("errorsByCode", pop.errorsByCode())
         .put("deliveries", pop.deliveries.sum()).put("p99ms", ms(latency, 99)).put("maxMs", round(latency.getMaxValue() / 1000.0))
         .put("gaps", pop.gaps.sum()).put("duplicates", pop.duplicates.sum()).put("unrecovered", pop.unrecovered.sum())
-        .put("membersBehind", behind));
+        .put("membersBehind", behind)
+        .put("killedAt", java.time.Instant.ofEpochMilli(killedAtMillis).toString())
+        .put("refused503", pop.refused503.sum()).put("retryAfterSecondsTotal", pop.retryAfterSeconds.sum())
+        .put("survivors", survivors.size()).put("survivorsDropped", pop.survivorsDropped.sum())
+        .mergeIn(survivorReport.json()));
   }
 
   /** Members (each in one room) that do not hold their room's last seq, the highest any member of it saw. */
