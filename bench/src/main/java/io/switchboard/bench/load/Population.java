@@ -88,8 +88,11 @@ final class Population {
   /** Reconnect attempts refused with HTTP 503 (admission control), and the Retry-After seconds they were told. */
   final LongAdder refused503 = new LongAdder();
   final LongAdder retryAfterSeconds = new LongAdder();
-  /** Latency of the deliveries to survivors. */
+  /** Latency of the deliveries to survivors; the second recorder is sampled once a second. */
   final Recorder survivorMicros = new Recorder(MAX_MICROS, 3);
+  final Recorder survivorSecondMicros = new Recorder(MAX_MICROS, 3);
+  private long reconnectMinMs = RECONNECT_MIN_MS;
+  private long reconnectFirstMaxMs = RECONNECT_FIRST_MAX_MS;
   /** Survivors whose connection dropped after all (they stop counting as survivors). */
   final LongAdder survivorsDropped = new LongAdder();
   private volatile DeliveryTimeline survivorTimeline;
@@ -210,6 +213,7 @@ final class Population {
           latencyMicros.recordValue(micros);
           if (survivor) {
             survivorMicros.recordValue(micros);
+            survivorSecondMicros.recordValue(micros);
           }
         }
         DeliveryTimeline timeline = survivorTimeline;
@@ -302,7 +306,8 @@ final class Population {
      * next gateway in the list.
      */
     private void reconnectLater(long notBeforeMs) {
-      long delay = Math.max(notBeforeMs, reconnectDelayMs(attempt, ThreadLocalRandom.current().nextDouble()));
+      long delay = Math.max(notBeforeMs,
+          reconnectDelayMs(attempt, ThreadLocalRandom.current().nextDouble(), reconnectMinMs, reconnectFirstMaxMs));
       attempt++;
       vertx.setTimer(Math.max(1, delay), id -> {
         if (closing) {
@@ -352,8 +357,28 @@ final class Population {
 
   /** The SDK's reconnect delay before attempt {@code attempt} (0 = the first after a drop), for {@code random} in [0, 1). */
   static long reconnectDelayMs(int attempt, double random) {
-    long cap = Math.max(RECONNECT_MIN_MS, Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MAX_MS << Math.min(attempt, 20)));
-    return RECONNECT_MIN_MS + (long) (random * (cap - RECONNECT_MIN_MS));
+    return reconnectDelayMs(attempt, random, RECONNECT_MIN_MS, RECONNECT_FIRST_MAX_MS);
+  }
+
+  /** The same with the SDK's options {@code reconnect.minMs} and {@code reconnect.firstMaxMs}. */
+  static long reconnectDelayMs(int attempt, double random, long minMs, long firstMaxMs) {
+    long cap = Math.max(minMs, Math.min(RECONNECT_MAX_MS, firstMaxMs << Math.min(attempt, 20)));
+    return minMs + (long) (random * (cap - minMs));
+  }
+
+  /**
+   * Reconnect delays other than the SDK's defaults (1 s, 5 s), e.g. 0 and 250 ms for the
+   * load generator's behaviour before issue 10: every dropped client back within a quarter second.
+   */
+  /** The first reconnect's delay range, e.g. "1000-5000" (ms). */
+  String firstReconnectDelayMs() {
+    return reconnectMinMs + "-" + reconnectFirstMaxMs;
+  }
+
+  Population reconnectDelays(long minMs, long firstMaxMs) {
+    this.reconnectMinMs = minMs;
+    this.reconnectFirstMaxMs = firstMaxMs;
+    return this;
   }
 
   /** The Retry-After (in ms) of a handshake the gateway refused with 503, or 0 for any other failure. */
@@ -375,6 +400,7 @@ final class Population {
   void watchSurvivors(List<Peer> peers, DeliveryTimeline timeline) {
     survivorTimeline = timeline;
     survivorMicros.reset();
+    survivorSecondMicros.reset();
     survivorsDropped.reset();
     peers.forEach(p -> p.survivor = p.connected());
   }
