@@ -23,8 +23,14 @@ public final class LoadReport {
   private LoadReport() {
   }
 
+  /** {@code RESULTS DOC SECTION} rewrites the section of DOC; {@code RESULTS -} prints the tables instead. */
   public static void main(String[] args) throws Exception {
-    Sections.replace(Path.of(args[1]), args[2], tables(Sections.readResults(Path.of(args[0]))));
+    String md = tables(Sections.readResults(Path.of(args[0])));
+    if (args[1].equals("-")) {
+      System.out.print(md);
+    } else {
+      Sections.replace(Path.of(args[1]), args[2], md);
+    }
   }
 
   static String tables(List<JsonObject> results) {
@@ -63,7 +69,7 @@ public final class LoadReport {
           r.getDouble("p50ms"), r.getDouble("p99ms"), r.getDouble("maxMs"), r.getLong("failures")));
     }
     md.append("\n**4. Reconnect storm: a gateway is killed (SIGKILL) under live traffic; its clients reconnect to the other"
-        + " gateway with full-jitter backoff and rejoin with `since`**\n\n")
+        + " gateway as the SDK does (first retry after 1 to 5 s, full jitter, Retry-After honoured) and rejoin with `since`**\n\n")
         .append("| killed | clients dropped | resumed | time until all resumed s | per-client resume p50 / p99 / max ms | reconnect attempts"
             + " | msg/s offered | sends / acks | gaps | duplicates | rooms not recovered | members not at the room's last seq |\n")
         .append("|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|\n");
@@ -73,6 +79,47 @@ public final class LoadReport {
           r.getDouble("resumeP50ms"), r.getDouble("resumeP99ms"), r.getDouble("resumeMaxMs"), r.getLong("reconnectAttempts"),
           r.getDouble("offeredSendRate"), r.getLong("sends"), r.getLong("acks"), r.getLong("gaps"), r.getLong("duplicates"),
           r.getLong("unrecovered"), r.getLong("membersBehind")));
+    }
+    List<JsonObject> survivors = of(results, "reconnect-storm").stream().filter(r -> r.containsKey("stormP99ms")).toList();
+    if (!survivors.isEmpty()) {
+      md.append("\n**4. Reconnect storm, the clients that stayed on the surviving gateway: send-to-delivery latency in a baseline"
+          + " window before the kill and in the storm window (from the kill until every dropped client resumed, plus a few seconds),"
+          + " and the longest stretch in which none of them received anything (10 ms resolution). Target: storm p99 at most 2× the baseline p99**\n\n")
+          .append("| killed | first reconnect after ms | surviving clients | dropped meanwhile | refused with 503 | baseline window s (deliveries) | baseline p50 / p99 / max ms"
+              + " | storm window s (deliveries) | storm p50 / p99 / max ms | p99 storm ÷ baseline | longest gap, baseline ms"
+              + " | longest gap, storm ms (starting s after the kill) |\n")
+          .append("|---|---|---:|---:|---:|---|---|---|---|---:|---:|---|\n");
+      for (JsonObject r : survivors) {
+        Double ratio = r.getDouble("p99Ratio");
+        md.append(String.format("| %s | %s | %,d | %d | %,d | %.1f (%,d) | %.1f / %.1f / %.1f | %.1f (%,d) | %.1f / %.1f / %.1f | %s | %d | %,d (%.1f) |%n",
+            r.getString("killed"), r.getString("firstReconnectDelayMs", "1000-5000"), r.getInteger("survivors"), r.getLong("survivorsDropped"), r.getLong("refused503", 0L),
+            r.getDouble("baselineSeconds"), r.getLong("baselineDeliveries"),
+            r.getDouble("baselineP50ms"), r.getDouble("baselineP99ms"), r.getDouble("baselineMaxMs"),
+            r.getDouble("stormSeconds"), r.getLong("stormDeliveries"),
+            r.getDouble("stormP50ms"), r.getDouble("stormP99ms"), r.getDouble("stormMaxMs"),
+            ratio == null ? "–" : String.format("%.2f%s", ratio, r.getBoolean("withinTarget", false) ? "" : " (over 2×)"),
+            r.getLong("baselineLongestGapMs"), r.getLong("stormLongestGapMs"), r.getLong("stormLongestGapAfterKillMs") / 1000.0));
+      }
+    }
+    for (JsonObject r : survivors) {
+      if (r.getJsonArray("stormBySecond", new io.vertx.core.json.JsonArray()).isEmpty()) {
+        continue;
+      }
+      md.append(String.format("%n**4. Reconnect storm, second by second after the kill (%s killed at %s, first reconnect after %s ms): dropped clients resumed, the survivors'"
+              + " latency, and CPU (%% of one core; the machine has 2 cores)**%n%n", r.getString("killed"), r.getString("killedAt", "?"),
+              r.getString("firstReconnectDelayMs", "1000-5000")))
+          .append("| second | dropped clients resumed | survivors' deliveries | survivors' p99 ms | survivors' max ms | surviving gateway CPU %"
+              + " | all server processes CPU % | load generator CPU % | CPU % by server process |\n")
+          .append("|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+      for (Object o : r.getJsonArray("stormBySecond")) {
+        JsonObject s = (JsonObject) o;
+        StringBuilder byProcess = new StringBuilder();
+        s.getJsonObject("cpuPctByProcess", new JsonObject()).forEach(e -> byProcess.append(byProcess.isEmpty() ? "" : ", ")
+            .append(e.getKey()).append(' ').append(e.getValue()));
+        md.append(String.format("| %d | %,d | %,d | %.1f | %.1f | %d | %d | %d | %s |%n", s.getInteger("s"), s.getLong("resumed"),
+            s.getLong("survivorDeliveries"), s.getDouble("p99ms"), s.getDouble("maxMs"), s.getLong("gatewayCpuPct"),
+            s.getLong("serversCpuPct"), s.getLong("generatorCpuPct"), byProcess.isEmpty() ? "–" : byProcess));
+      }
     }
 
     md.append("\n**5. History replay: rejoin with `since` after missed messages (join frame to `recovered` marker, every message in order)**\n\n")

@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
@@ -28,9 +29,15 @@ import java.util.function.ObjLongConsumer;
  * every delivery's latency is recorded against it (so a stall cannot hide latency). Delivery
  * frames are scanned, not parsed, to keep the generator's own cost low.
  *
- * <p>With {@link #reconnecting()}, a peer whose connection drops behaves like the SDK: it reconnects
- * with full-jitter backoff to another gateway, rejoins every room with {@code since}, and counts as
- * resumed once every room's {@code recovered} marker arrived with {@code recovered: true}.
+ * <p>With {@link #reconnecting()}, a peer whose connection drops behaves like the SDK
+ * ({@code switchboard.js}, docs/protocol.md "Client SDK"): it reconnects after a random 1 to 5 s,
+ * then with capped exponential backoff and full jitter, to another gateway; after a {@code 503} it
+ * waits at least the {@code Retry-After} the gateway gave; it rejoins every room with {@code since},
+ * and counts as resumed once every room's {@code recovered} marker arrived with
+ * {@code recovered: true}.
+ *
+ * <p>Peers marked {@linkplain Peer#survivor survivors} also record their deliveries'
+ * latency into {@link #survivorMicros} and their arrival times into a {@link DeliveryTimeline}.
  */
 final class Population {
 
@@ -39,6 +46,10 @@ final class Population {
   private static final int SLOW_CONSUMER_CLOSE = 4001;
   private static final long JOIN_TIMEOUT_SECONDS = 60;
   private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(2);
+  /** The SDK's reconnect delays (option {@code reconnect}): random(minMs, min(maxMs, firstMaxMs x 2^attempt)). */
+  static final long RECONNECT_MIN_MS = 1000;
+  static final long RECONNECT_FIRST_MAX_MS = 5000;
+  static final long RECONNECT_MAX_MS = 30_000;
 
   private final Vertx vertx;
   private final WebSocketClient client;
@@ -74,6 +85,17 @@ final class Population {
   final LongAdder resumed = new LongAdder();
   /** Rooms whose recovery reported {@code recovered: false} (messages the client can never get). */
   final LongAdder unrecovered = new LongAdder();
+  /** Reconnect attempts refused with HTTP 503 (admission control), and the Retry-After seconds they were told. */
+  final LongAdder refused503 = new LongAdder();
+  final LongAdder retryAfterSeconds = new LongAdder();
+  /** Latency of the deliveries to survivors; the second recorder is sampled once a second. */
+  final Recorder survivorMicros = new Recorder(MAX_MICROS, 3);
+  final Recorder survivorSecondMicros = new Recorder(MAX_MICROS, 3);
+  private long reconnectMinMs = RECONNECT_MIN_MS;
+  private long reconnectFirstMaxMs = RECONNECT_FIRST_MAX_MS;
+  /** Survivors whose connection dropped after all (they stop counting as survivors). */
+  final LongAdder survivorsDropped = new LongAdder();
+  private volatile DeliveryTimeline survivorTimeline;
 
   private long ticker = -1;
 
@@ -110,6 +132,8 @@ final class Population {
     /** When the connection dropped (nanoTime), or 0 while connected. */
     private long droppedAt;
     private int attempt;
+    /** Whether this peer's deliveries count as a surviving client's (it has not dropped since it was marked). */
+    volatile boolean survivor;
 
     Peer(String user, List<String> rooms, boolean slow) {
       this.user = user;
@@ -185,7 +209,16 @@ final class Population {
         }
         long t = longAfter(text, "\"body\":{\"t\":");
         if (t > 0) {
-          latencyMicros.recordValue(Math.max(0, Math.min(MAX_MICROS, (now - t) / 1000)));
+          long micros = Math.max(0, Math.min(MAX_MICROS, (now - t) / 1000));
+          latencyMicros.recordValue(micros);
+          if (survivor) {
+            survivorMicros.recordValue(micros);
+            survivorSecondMicros.recordValue(micros);
+          }
+        }
+        DeliveryTimeline timeline = survivorTimeline;
+        if (survivor && timeline != null) {
+          timeline.record(now);
         }
         return;
       }
@@ -251,20 +284,32 @@ final class Population {
       if (code != null && code == SLOW_CONSUMER_CLOSE) {
         slowConsumerCloses.increment();
       }
-      if (closing || reconnectUrls.isEmpty()) {
+      if (closing) {
+        return;
+      }
+      if (survivor) {
+        survivor = false;
+        survivorsDropped.increment();
+      }
+      if (reconnectUrls.isEmpty()) {
         return;
       }
       if (droppedAt == 0) {
         droppedAt = System.nanoTime();
       }
-      reconnectLater();
+      reconnectLater(0);
     }
 
-    /** Full jitter: a random delay up to min(5 s, 250 ms x 2^attempt), then the next gateway in the list. */
-    private void reconnectLater() {
-      long cap = Math.min(5_000, 250L << Math.min(attempt, 5));
+    /**
+     * As the SDK: a random delay of 1 to 5 s at first, then full jitter above 1 s up to
+     * min(30 s, 5 s x 2^attempt), but at least {@code notBeforeMs} (a 503's Retry-After); then the
+     * next gateway in the list.
+     */
+    private void reconnectLater(long notBeforeMs) {
+      long delay = Math.max(notBeforeMs,
+          reconnectDelayMs(attempt, ThreadLocalRandom.current().nextDouble(), reconnectMinMs, reconnectFirstMaxMs));
       attempt++;
-      vertx.setTimer(1 + ThreadLocalRandom.current().nextLong(cap), id -> {
+      vertx.setTimer(Math.max(1, delay), id -> {
         if (closing) {
           return;
         }
@@ -272,10 +317,15 @@ final class Population {
         String next = reconnectUrls.get((reconnectUrls.indexOf(url) + 1) % reconnectUrls.size());
         connect(next).onFailure(e -> {
           connectFailures.increment();
+          long retryAfterMs = retryAfterMs(e);
+          if (retryAfterMs > 0) {
+            refused503.increment();
+            retryAfterSeconds.add(retryAfterMs / 1000);
+          }
           if (ws != null && !ws.isClosed()) {
             ws.close(); // connected but not resumed: its close handler schedules the next attempt
           } else {
-            reconnectLater();
+            reconnectLater(retryAfterMs);
           }
         });
       });
@@ -303,6 +353,56 @@ final class Population {
       ws.writeTextMessage("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"" + user + "-" + n
           + "\",\"body\":{\"t\":" + intendedNanos + ",\"p\":" + n + pad + "}}");
     }
+  }
+
+  /** The SDK's reconnect delay before attempt {@code attempt} (0 = the first after a drop), for {@code random} in [0, 1). */
+  static long reconnectDelayMs(int attempt, double random) {
+    return reconnectDelayMs(attempt, random, RECONNECT_MIN_MS, RECONNECT_FIRST_MAX_MS);
+  }
+
+  /** The same with the SDK's options {@code reconnect.minMs} and {@code reconnect.firstMaxMs}. */
+  static long reconnectDelayMs(int attempt, double random, long minMs, long firstMaxMs) {
+    long cap = Math.max(minMs, Math.min(RECONNECT_MAX_MS, firstMaxMs << Math.min(attempt, 20)));
+    return minMs + (long) (random * (cap - minMs));
+  }
+
+  /**
+   * Reconnect delays other than the SDK's defaults (1 s, 5 s), e.g. 0 and 250 ms for the
+   * load generator's behaviour before issue 10: every dropped client back within a quarter second.
+   */
+  /** The first reconnect's delay range, e.g. "1000-5000" (ms). */
+  String firstReconnectDelayMs() {
+    return reconnectMinMs + "-" + reconnectFirstMaxMs;
+  }
+
+  Population reconnectDelays(long minMs, long firstMaxMs) {
+    this.reconnectMinMs = minMs;
+    this.reconnectFirstMaxMs = firstMaxMs;
+    return this;
+  }
+
+  /** The Retry-After (in ms) of a handshake the gateway refused with 503, or 0 for any other failure. */
+  static long retryAfterMs(Throwable failure) {
+    if (failure instanceof UpgradeRejectedException rejected && rejected.getStatus() == 503 && rejected.getHeaders() != null) {
+      String value = rejected.getHeaders().get("Retry-After");
+      if (value != null) {
+        try {
+          return Math.max(0, Long.parseLong(value.trim())) * 1000;
+        } catch (NumberFormatException httpDate) {
+          return RECONNECT_MIN_MS; // an HTTP date: the gateways do not send one; wait the SDK's floor
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** Marks {@code peers} survivors (see {@link #survivorMicros}) and records their deliveries into {@code timeline}. */
+  void watchSurvivors(List<Peer> peers, DeliveryTimeline timeline) {
+    survivorTimeline = timeline;
+    survivorMicros.reset();
+    survivorSecondMicros.reset();
+    survivorsDropped.reset();
+    peers.forEach(p -> p.survivor = p.connected());
   }
 
   /** Pads every message body with {@code bytes} characters (message-size scenarios). */

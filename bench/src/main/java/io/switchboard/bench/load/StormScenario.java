@@ -26,7 +26,9 @@ final class StormScenario implements Scenario {
     int group = context.args().integer("group", 10);
     String kill = context.args().string("kill", "");
     String run = context.freshId();
-    Population pop = context.population().reconnecting(context.urls());
+    Population pop = context.population().reconnecting(context.urls())
+        .reconnectDelays(context.args().integer("reconnect-min-ms", (int) Population.RECONNECT_MIN_MS),
+            context.args().integer("reconnect-first-max-ms", (int) Population.RECONNECT_FIRST_MAX_MS));
     List<Population.Peer> peers = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
       peers.add(pop.peer("s" + i + "-" + run, List.of("storm-" + run + "-" + i / group), false));
