@@ -62,9 +62,8 @@ class ChaosSuiteTest extends NetnsBedTestBase {
   void everyFaultLosesNothingAndEveryRoomTakesWritesAgain() throws Exception {
     ChaosProfile profile = ChaosProfile.chosen();
     List<ChaosOutcome> outcomes = new ArrayList<>();
-    List<ChaosFault> faults = profile.faults(storeOutage);
-    for (int i = 0; i < faults.size(); i++) {
-      ChaosOutcome outcome = strike(faults.get(i), i < faults.size() - 1);
+    for (ChaosFault fault : profile.faults(storeOutage)) {
+      ChaosOutcome outcome = strike(fault);
       log.atInfo().addKeyValue("fault", outcome.fault()).addKeyValue("target", outcome.target())
           .addKeyValue("maxOutage", outcome.maxOutage()).addKeyValue("clean", outcome.clean())
           .addKeyValue("problems", outcome.problems()).log("chaos fault checked");
@@ -80,13 +79,11 @@ class ChaosSuiteTest extends NetnsBedTestBase {
 
   /**
    * One fault on rooms of its own: writers and receivers start, the fault strikes and ends, every
-   * room takes writes again, then every room and every stream is checked. If {@code another}
-   * fault follows, every process must first see the whole cluster again
-   * ({@link ChaosRun#awaitWholeCluster}), so that the next fault strikes a whole cluster; after the
-   * last fault the suite does not wait (the short profile's last fault is the partition, whose
-   * cut-off member was seen not to merge back within 60 s: docs/reliability.md).
+   * room takes writes again and every process sees the whole cluster again
+   * ({@link ChaosRun#awaitWholeCluster}: a member cut off or frozen has merged back, so the next
+   * fault strikes a whole cluster), then every room and every stream is checked.
    */
-  private ChaosOutcome strike(ChaosFault fault, boolean another) throws Exception {
+  private ChaosOutcome strike(ChaosFault fault) throws Exception {
     List<String> rooms = rooms("chaos-" + fault.name().replace(' ', '-'), ROOMS);
     String token = compose.token(vertx, "reader");
     try (RoomWriters writers = steadyWriters(rooms);
@@ -97,9 +94,7 @@ class ChaosSuiteTest extends NetnsBedTestBase {
       try {
         target = fault.strike(run);
         run.awaitWritesAfter(System.nanoTime());
-        if (another) {
-          run.awaitWholeCluster();
-        }
+        run.awaitWholeCluster();
         Map<String, Duration> outages = new HashMap<>();
         rooms.forEach(r -> outages.put(r, writers.outage(r, struckAt)));
         writers.stop(); // rethrows a writer that gave up on a message

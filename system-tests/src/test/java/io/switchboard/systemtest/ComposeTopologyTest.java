@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,7 +43,9 @@ class ComposeTopologyTest {
   @Test
   void theRepositorysComposeEnvironmentResolvesToTheRunsFilesAndItsNamesToBridgeAddresses() throws Exception {
     Topology topology = new Topology(ComposeBed.readComposeFile(), Map.of("gateway", 2));
-    String historySeeds = String.join(",", topology.replicasOf("history").stream().map(Replica::address).toList());
+    // Every member service is a seed, so that the smaller side of a split can reach the bigger side's master.
+    String seeds = String.join(",", Stream.of("history", "room", "presence", "gateway")
+        .flatMap(service -> topology.replicasOf(service).stream()).map(r -> r.address() + ":5701").toList());
     for (Replica r : topology.replicas()) {
       assertThat(r.address()).startsWith("198.18.").isNotEqualTo(Topology.HOST_ADDRESS);
       if (!r.service().isBuilt()) {
@@ -50,7 +53,7 @@ class ComposeTopologyTest {
       }
       Map<String, String> env = topology.environment(r, Map.of("./certs", "/run-dir/certs", "./auth", "/run-dir/auth"), Map.of());
       assertThat(env).as("%s", r.name())
-          .containsEntry("SWITCHBOARD_CLUSTER_MEMBERS", historySeeds)
+          .containsEntry("SWITCHBOARD_CLUSTER_MEMBERS", seeds)
           .containsEntry("SWITCHBOARD_CLUSTER_BIND_HOST", "auto")
           .containsEntry("SWITCHBOARD_CLUSTER_TLS_CERT_PATH", "/run-dir/certs/node.pem")
           .containsEntry("SWITCHBOARD_CLUSTER_TLS_CA_PATH", "/run-dir/certs/ca.pem");

@@ -11,11 +11,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * docker-compose.yml in network namespaces, with the owner of some rooms cut off alone from the
  * rest of the cluster (a minority partition) while clients keep writing. The majority takes its
  * rooms over; the minority owner, which cannot reach the history store, acknowledges nothing
- * that the majority does not keep.
+ * that the majority does not keep. Once healed, the minority merges back into the cluster.
  */
 class NetnsPartitionTest extends NetnsBedTestBase {
 
   private static final Duration TAKEN_OVER_WITHIN = Duration.ofSeconds(15);
+  /** Hazelcast looks for a split every 5 s; a few rounds. */
+  private static final Duration MERGED_WITHIN = Duration.ofSeconds(30);
 
   @Test
   void aPartitionedMinorityOwnerAcksNothingTheMajorityDoesNotKeep() throws Exception {
@@ -33,6 +35,7 @@ class NetnsPartitionTest extends NetnsBedTestBase {
       compose.bed().heal();
       long healedAt = System.nanoTime();
       assertThat(awaitWritesAfter(writers, rooms, healedAt, TAKEN_OVER_WITHIN)).as("every room takes writes after the heal").isTrue();
+      compose.bed().awaitWhole(MERGED_WITHIN); // the cut-off member merges back: it can own rooms again
       writers.stop();
       assertEveryRoomHoldsExactlyWhatWasAcked(writers, rooms);
     }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -31,6 +32,10 @@ import java.util.regex.Pattern;
  * removes whatever a crashed run left behind.
  */
 public final class NetnsBed implements AutoCloseable {
+
+  /** A service's log line for a membership change, with the cluster size it saw. */
+  private static final Pattern MEMBERSHIP =
+      Pattern.compile("(?:cluster member (?:joined|left)|merged back into the cluster) .*size=\"(\\d+)\"");
 
   private static final Logger log = LoggerFactory.getLogger(NetnsBed.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -273,6 +278,46 @@ public final class NetnsBed implements AutoCloseable {
   /** SIGCONT after {@link #pause}. */
   public void resume(String name) throws IOException, InterruptedException {
     signal(name, "CONT");
+  }
+
+  /**
+   * Waits until every Switchboard process sees the whole cluster: by its log, the member count of
+   * its latest membership change since it last started (none: it joined through the seeds and has
+   * seen no change) is the bed's process count. A member cut off past the failure timeout forms a
+   * cluster of its own and must merge back.
+   *
+   * @throws AssertionError if some process does not within {@code bound}, naming what each saw
+   */
+  public void awaitWhole(Duration bound) throws IOException, InterruptedException {
+    List<BedProcess> all = new ArrayList<>(processes.values());
+    long deadline = System.nanoTime() + bound.toNanos();
+    Map<String, Integer> apart = new TreeMap<>();
+    do {
+      apart.clear();
+      for (BedProcess p : all) {
+        int seen = clusterSizeSeen(p);
+        if (seen >= 0 && seen != all.size()) {
+          apart.put(p.name(), seen);
+        }
+      }
+      if (apart.isEmpty()) {
+        return;
+      }
+      Thread.sleep(200);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("the cluster was not whole within " + bound + ": members seen " + apart + " of "
+        + all.size() + " (by each one's latest membership change in its log)");
+  }
+
+  /** The cluster size of the process's latest membership change since its last start, -1 if none. */
+  private static int clusterSizeSeen(BedProcess p) throws IOException {
+    String text = Files.readString(p.log());
+    var m = MEMBERSHIP.matcher(text.substring(Math.max(0, text.lastIndexOf("joining cluster"))));
+    int size = -1;
+    while (m.find()) {
+      size = Integer.parseInt(m.group(1));
+    }
+    return size;
   }
 
   /** Log lines, across the processes never {@link #pause paused}, that report a blocked event loop. */
