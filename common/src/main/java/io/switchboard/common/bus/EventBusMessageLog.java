@@ -121,9 +121,7 @@ public final class EventBusMessageLog implements MessageLog, Stoppable {
       }
       long pause = Math.min(remaining, call.nextPause());
       call.tried.clear();
-      Promise<Void> paused = Promise.promise();
-      vertx.setTimer(pause, id -> paused.complete());
-      return paused.future().compose(v -> attempt(call));
+      return vertx.timer(pause).compose(v -> attempt(call));
     }
     call.tried.add(instance);
     long timeout = instances.anyUntried(call.tried) ? Math.min(remaining, options.attemptTimeout().toMillis()) : remaining;
