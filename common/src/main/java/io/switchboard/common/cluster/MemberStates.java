@@ -63,6 +63,8 @@ final class MemberStates {
   private final IMap<String, String> map;
   private final Map<String, State> states = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  /** Whether the last re-read failed (logged once per run of failures); the re-read thread's only. */
+  private boolean resyncFailing;
   /** This member's own state, once it announced one. */
   private volatile State own;
 
@@ -170,8 +172,12 @@ final class MemberStates {
         // This member's own entry may be on its way to the map: it re-announces if it was lost.
         states.keySet().stream().filter(node -> !now.containsKey(node) && !node.equals(localNodeId))
             .toList().forEach(node -> changed(node, null));
+        resyncFailing = false;
       } catch (RuntimeException e) {
-        log.atDebug().log("member states not re-read: {}", e.toString());
+        if (!resyncFailing) {
+          resyncFailing = true;
+          log.atWarn().log("member states not re-read (will retry every {} ms): {}", RESYNC.toMillis(), e.toString());
+        }
       }
     }, RESYNC.toMillis(), RESYNC.toMillis(), TimeUnit.MILLISECONDS);
   }

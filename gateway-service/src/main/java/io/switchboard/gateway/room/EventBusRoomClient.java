@@ -21,6 +21,9 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +51,8 @@ import java.util.function.LongSupplier;
  * Event-loop confined (one per gateway verticle).
  */
 public final class EventBusRoomClient implements RoomClient {
+
+  private static final Logger log = LoggerFactory.getLogger(EventBusRoomClient.class);
 
   private static final long MAX_RETRY_DELAY_MS = 400;
 
@@ -243,6 +248,10 @@ public final class EventBusRoomClient implements RoomClient {
     }
     long delay = Math.min(MAX_RETRY_DELAY_MS, 25L << Math.min(attempt, 5));
     if (clock.getAsLong() + delay >= deadline) {
+      // Redirected until the deadline: this gateway's view of the room services and theirs differ.
+      log.atWarn().addKeyValue("room", room).addKeyValue("owner", ownerOf(room))
+          .addKeyValue("roomNodes", cluster.members(Role.ROOM)).addKeyValue("attempts", attempt + 1)
+          .log("room request redirected until its deadline: {}", last.toString());
       return Future.failedFuture(last);
     }
     return vertx.timer(delay).compose(v -> attempt(room, op, body, deadline, attempt + 1));
