@@ -104,6 +104,11 @@ public final class GatewayVerticle extends VerticleBase {
       rooms.refresh();
       streams.onMembershipChange();
     });
+    // A change between the client's first read of the room services and the listener's
+    // registration reaches no listener: read again now that it is registered. (A CI run saw a
+    // gateway miss a room service's SERVING that way at start-up and send half the rooms to the
+    // other one until each request's deadline.)
+    rooms.refresh();
     rejoin = cluster.onRejoin(() -> {
       rooms.refresh();
       streams.onRejoin();

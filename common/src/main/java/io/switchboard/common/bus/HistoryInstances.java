@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,8 +46,10 @@ final class HistoryInstances implements AutoCloseable {
     this.clock = clock;
     this.suspicionMs = suspicionMs;
     this.onLeave = onLeave;
-    this.live = cluster.members(Role.HISTORY);
+    // Listen first, then read: a change in between reaches the listener, or the read, or both.
+    this.live = Collections.emptySortedSet();
     this.registration = cluster.onChange(this::refresh);
+    this.live = cluster.members(Role.HISTORY);
   }
 
   /** Re-reads the membership; called on every change. */
