@@ -77,7 +77,7 @@ public record ClusterOptions(
         seeds == null ? List.of(bindHost) : seeds,
         src.integer("cluster.eventBusPort", DEFAULT_EVENT_BUS_PORT),
         src.millis("cluster.heartbeatIntervalMs", Duration.ofSeconds(1)),
-        src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(2)));
+        src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(3)));
   }
 
   private static String resolve(String host, List<String> seeds) {

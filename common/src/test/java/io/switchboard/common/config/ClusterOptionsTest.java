@@ -31,10 +31,10 @@ class ClusterOptionsTest {
   }
 
   @Test
-  void aSilentMemberIsDeclaredDeadAfterTwoSecondsOfOneSecondHeartbeatsByDefault() {
+  void aSilentMemberIsDeclaredDeadAfterThreeSecondsOfOneSecondHeartbeatsByDefault() {
     ClusterOptions options = from(Map.of());
     assertThat(options.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(options.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(options.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test
@@ -46,8 +46,8 @@ class ClusterOptionsTest {
     assertThatThrownBy(() -> from(Map.of("SWITCHBOARD_CLUSTER_HEARTBEAT_INTERVAL_MS", "2000",
         "SWITCHBOARD_CLUSTER_MAX_NO_HEARTBEAT_MS", "3000")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("at least twice");
-    assertThat(from(Map.of("SWITCHBOARD_CLUSTER_MAX_NO_HEARTBEAT_MS", "3000")).maxNoHeartbeat())
-        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(from(Map.of("SWITCHBOARD_CLUSTER_MAX_NO_HEARTBEAT_MS", "2000")).maxNoHeartbeat())
+        .isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
