@@ -1,6 +1,7 @@
 package io.switchboard.common.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.IcmpFailureDetectorConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
@@ -46,6 +47,15 @@ public final class HazelcastConfigFactory {
     if (!"0.0.0.0".equals(options.bindHost())) {
       network.getInterfaces().setEnabled(true).addInterface(options.bindHost());
       config.setProperty("hazelcast.socket.bind.any", "false");
+    }
+    ClusterOptions.Probe probe = options.probe();
+    if (probe.enabled()) {
+      // Parallel mode pings every member on its own schedule, alongside the heartbeats. Not failing
+      // fast at start: without raw-socket rights the JDK pings with a TCP connection to port 7.
+      network.setIcmpFailureDetectorConfig(new IcmpFailureDetectorConfig().setEnabled(true).setParallelMode(true).setFailFastOnStartup(false)
+          .setIntervalMilliseconds((int) probe.interval().toMillis())
+          .setTimeoutMilliseconds((int) probe.timeout().toMillis())
+          .setMaxAttempts(probe.attempts()));
     }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);

@@ -12,6 +12,18 @@ public enum Role {
   /** Hazelcast member attribute that carries the role. */
   public static final String ATTRIBUTE = "switchboard.role";
 
+  /**
+   * Whether members of this role own Hazelcast partitions (Vert.x's event-bus registrations and
+   * node map; Switchboard keeps nothing else there). History and presence services do. Gateways and
+   * room services join as lite members ({@link LiteMember}): they are the members that are scaled,
+   * restarted and failed over, and the loss of one should move no data. A data member's loss
+   * stalls every member's registration look-ups while its partitions are promoted (about a second
+   * on a small host: docs/architecture.md, "Failure detection").
+   */
+  public boolean holdsClusterData() {
+    return this == HISTORY || this == PRESENCE;
+  }
+
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -21,6 +21,11 @@ import java.util.List;
  *     move; whole seconds, at least twice the heartbeat interval. It decides how long the rooms of
  *     a member that went silent (a frozen process, a vanished host) stay unwritable; too short, and
  *     a member merely stalled by load is dropped and must merge back (see docs/architecture.md)
+ * @param dataMemberWait how long a gateway or room service (Hazelcast lite members) waits at start
+ *     for a member that holds data (a history or presence service) before it gives up
+ * @param probe the reachability probe of every other member's host (ICMP echo, answered by the
+ *     peer's kernel), which detects a vanished host or container sooner than the heartbeat limit
+ *     without suspecting a process that is merely starved of CPU
  */
 public record ClusterOptions(
     String name,
@@ -30,7 +35,46 @@ public record ClusterOptions(
     List<String> members,
     int eventBusPort,
     Duration heartbeatInterval,
-    Duration maxNoHeartbeat) {
+    Duration maxNoHeartbeat,
+    Duration dataMemberWait,
+    Probe probe) {
+
+  /**
+   * Hazelcast's ICMP failure detector in parallel mode: every {@code interval} each member pings
+   * every other member's address, and {@code attempts} consecutive pings unanswered within
+   * {@code timeout} declare it dead. A process that cannot open raw sockets pings with a TCP
+   * connection to the echo port (7) instead, which the peer's kernel answers with a reset just the
+   * same. A vanished host is detected after {@code interval x (attempts - 1) + timeout} plus up to
+   * one interval.
+   *
+   * @param interval time between pings, at least 1 s (Hazelcast's minimum); zero turns the probe off
+   * @param timeout time a ping waits for its answer, at most the interval
+   * @param attempts consecutive unanswered pings that declare a member dead, at least 1
+   */
+  public record Probe(Duration interval, Duration timeout, int attempts) {
+
+    public static final Probe OFF = new Probe(Duration.ZERO, Duration.ZERO, 1);
+
+    public Probe {
+      if (!interval.isZero()) {
+        if (interval.toMillis() < 1000) {
+          throw new ConfigException("cluster.probeIntervalMs must be 0 (off) or at least 1000 (Hazelcast's minimum), was "
+              + interval.toMillis());
+        }
+        if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(interval) > 0) {
+          throw new ConfigException("cluster.probeTimeoutMs must be positive and at most cluster.probeIntervalMs ("
+              + interval.toMillis() + "), was " + timeout.toMillis());
+        }
+        if (attempts < 1) {
+          throw new ConfigException("cluster.probeAttempts must be at least 1, was " + attempts);
+        }
+      }
+    }
+
+    public boolean enabled() {
+      return !interval.isZero();
+    }
+  }
 
   /** The event-bus port when none is configured: right after Hazelcast's range (5701, 100 ports). */
   public static final int DEFAULT_EVENT_BUS_PORT = 5801;
@@ -77,7 +121,12 @@ public record ClusterOptions(
         seeds == null ? List.of(bindHost) : seeds,
         src.integer("cluster.eventBusPort", DEFAULT_EVENT_BUS_PORT),
         src.millis("cluster.heartbeatIntervalMs", Duration.ofSeconds(1)),
-        src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(3)));
+        src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(3)),
+        src.millis("cluster.dataMemberWaitMs", Duration.ofSeconds(60)),
+        new Probe(
+            src.millis("cluster.probeIntervalMs", Duration.ofSeconds(1)),
+            src.millis("cluster.probeTimeoutMs", Duration.ofMillis(500)),
+            src.integer("cluster.probeAttempts", 2)));
   }
 
   private static String resolve(String host, List<String> seeds) {

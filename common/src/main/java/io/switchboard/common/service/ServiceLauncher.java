@@ -1,10 +1,12 @@
 package io.switchboard.common.service;
 
+import com.hazelcast.config.Config;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.common.cluster.EventBusOptionsFactory;
 import io.switchboard.common.cluster.HazelcastClusterView;
 import io.switchboard.common.cluster.HazelcastConfigFactory;
+import io.switchboard.common.cluster.LiteMember;
 import io.switchboard.common.config.ClusterOptions;
 import io.switchboard.common.config.ClusterTlsOptions;
 import io.switchboard.common.config.ConfigException;
@@ -109,8 +111,6 @@ public final class ServiceLauncher {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("service", service.role().id());
 
-    HazelcastClusterManager clusterManager =
-        new HazelcastClusterManager(HazelcastConfigFactory.create(clusterOptions, service.role()));
     // No event-bus metrics: Vert.x resolves its meters by address on every message sent, received,
     // written and read (and per request for the reply handler), and the addresses here embed node
     // ids. HTTP, net, pool and JVM metrics stay.
@@ -132,6 +132,13 @@ public final class ServiceLauncher {
         () -> log.atWarn().addKeyValue("port", clusterOptions.eventBusPort())
             .log("event bus: plaintext, any process that joins the Hazelcast cluster can send and receive; "
                 + "set cluster.tls.* (docs/security.md)"));
+    // Gateways and room services join as lite members (no partitions): see LiteMember.
+    Config hazelcastConfig = HazelcastConfigFactory.create(clusterOptions, service.role());
+    Optional<LiteMember> lite = service.role().holdsClusterData()
+        ? Optional.empty()
+        : Optional.of(LiteMember.join(hazelcastConfig, clusterOptions.dataMemberWait()));
+    HazelcastClusterManager clusterManager = lite.map(LiteMember::clusterManager)
+        .orElseGet(() -> new HazelcastClusterManager(hazelcastConfig));
     Vertx vertx = Vertx.builder()
         .with(vertxOptions)
         .withClusterManager(clusterManager)
@@ -151,8 +158,10 @@ public final class ServiceLauncher {
     ServiceContext context = new ServiceContext(vertx, view, registry, readiness, System::currentTimeMillis);
     // What runs on top of the clustered Vert.x, stopped on SIGTERM before it leaves the cluster.
     StopSequence running = new StopSequence("process");
-    Runtime.getRuntime().addShutdownHook(new Thread(
-        () -> shutdown(running, vertx, STOP_BOUND, SHUTDOWN_BOUND), "switchboard-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      shutdown(running, vertx, STOP_BOUND, SHUTDOWN_BOUND);
+      lite.ifPresent(LiteMember::shutdown);
+    }, "switchboard-shutdown"));
 
     ManagementVerticle managementVerticle = new ManagementVerticle(management, readiness, registry);
     deployInParallel(vertx, () -> service.deploy(context), () -> management.enabled()

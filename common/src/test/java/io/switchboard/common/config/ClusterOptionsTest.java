@@ -51,6 +51,26 @@ class ClusterOptionsTest {
   }
 
   @Test
+  void aVanishedHostIsProbedEverySecondAndDeclaredDeadAfterTwoUnansweredPingsByDefault() {
+    ClusterOptions.Probe probe = from(Map.of()).probe();
+    assertThat(probe.enabled()).isTrue();
+    assertThat(probe.interval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(probe.timeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(probe.attempts()).isEqualTo(2);
+    assertThat(from(Map.of("SWITCHBOARD_CLUSTER_PROBE_INTERVAL_MS", "0")).probe().enabled()).as("0 turns it off").isFalse();
+  }
+
+  @Test
+  void probeSettingsHazelcastWouldRefuseAreRefusedWithTheirKey() {
+    assertThatThrownBy(() -> from(Map.of("SWITCHBOARD_CLUSTER_PROBE_INTERVAL_MS", "500")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.probeIntervalMs");
+    assertThatThrownBy(() -> from(Map.of("SWITCHBOARD_CLUSTER_PROBE_TIMEOUT_MS", "1500")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.probeTimeoutMs");
+    assertThatThrownBy(() -> from(Map.of("SWITCHBOARD_CLUSTER_PROBE_ATTEMPTS", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.probeAttempts");
+  }
+
+  @Test
   void aSeedsHostIsFoundInEveryMemberSyntax() {
     assertThat(List.of("history", "history:5701", "10.0.0.1:5702", "[fd00::1]:5701", "[fd00::1]", "fd00::1")
         .stream().map(OwnAddress::hostOf).toList())
