@@ -25,7 +25,7 @@ final class ChaosFaults {
   /** How long a killed process stays down before it is started again (a supervisor's delay). */
   static final Duration DOWN = Duration.ofSeconds(2);
   /**
-   * Longer than the cluster's failure timeout ({@code cluster.maxNoHeartbeatMs}, 3 s by default),
+   * Longer than the cluster's failure timeout ({@code cluster.maxNoHeartbeatMs}, 5 s by default),
    * so the cluster declares the frozen member dead.
    */
   static final Duration PAUSE = Duration.ofSeconds(12);

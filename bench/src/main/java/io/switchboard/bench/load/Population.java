@@ -51,6 +51,8 @@ final class Population {
   static final long RECONNECT_FIRST_MAX_MS = 5000;
   static final long RECONNECT_MAX_MS = 30_000;
 
+  /** How often a first connection refused with a Retry-After is tried in all. */
+  private static final int FIRST_CONNECT_TRIES = 20;
   private final Vertx vertx;
   private final WebSocketClient client;
   /** Every connection, once. */
@@ -445,7 +447,7 @@ final class Population {
     Semaphore window = new Semaphore(concurrency);
     for (int i = 0; i < peers.size(); i++) {
       window.acquireUninterruptibly();
-      peers.get(i).connect(urls.get(i % urls.size())).onComplete(ar -> {
+      connectHonouringRetryAfter(peers.get(i), urls.get(i % urls.size()), FIRST_CONNECT_TRIES).onComplete(ar -> {
         if (ar.failed()) {
           connectFailures.increment();
         }
@@ -453,6 +455,20 @@ final class Population {
       });
     }
     window.acquireUninterruptibly(concurrency);
+  }
+
+  /**
+   * A first connection as the SDK makes it: one refused with {@code 503} is tried again after its
+   * {@code Retry-After} (a gateway with {@code gateway.connectRate} set), at most {@code tries} times.
+   */
+  private Future<Void> connectHonouringRetryAfter(Peer peer, String url, int tries) {
+    return peer.connect(url).recover(e -> {
+      long ms = retryAfterMs(e);
+      if (ms <= 0 || tries <= 1) {
+        return Future.failedFuture(e);
+      }
+      return vertx.timer(ms).compose(v -> connectHonouringRetryAfter(peer, url, tries - 1));
+    });
   }
 
   /** Adds already connected peers as members (they receive) and, if {@code publish}, as publishers. */

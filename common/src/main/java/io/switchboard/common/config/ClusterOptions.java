@@ -121,7 +121,7 @@ public record ClusterOptions(
         seeds == null ? List.of(bindHost) : seeds,
         src.integer("cluster.eventBusPort", DEFAULT_EVENT_BUS_PORT),
         src.millis("cluster.heartbeatIntervalMs", Duration.ofSeconds(1)),
-        src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(3)),
+        src.millis("cluster.maxNoHeartbeatMs", Duration.ofSeconds(5)),
         src.millis("cluster.dataMemberWaitMs", Duration.ofSeconds(60)),
         new Probe(
             src.millis("cluster.probeIntervalMs", Duration.ofSeconds(1)),

@@ -31,10 +31,10 @@ class ClusterOptionsTest {
   }
 
   @Test
-  void aSilentMemberIsDeclaredDeadAfterThreeSecondsOfOneSecondHeartbeatsByDefault() {
+  void aFrozenMemberIsDeclaredDeadAfterFiveSecondsOfOneSecondHeartbeatsByDefault() {
     ClusterOptions options = from(Map.of());
     assertThat(options.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(options.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(options.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test

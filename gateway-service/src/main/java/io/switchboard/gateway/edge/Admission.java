@@ -22,6 +22,8 @@ public final class Admission {
   private final TimeMeter clock;
   private final BucketConfiguration frameBucket;
   private final BucketConfiguration sendBucket;
+  /** New connections this process accepts per second, shared by its verticle instances; null: any pace. */
+  private final Bucket connects;
   private final AtomicInteger unauthenticated = new AtomicInteger();
   private final AtomicInteger refusals = new AtomicInteger();
   private final ConcurrentMap<String, Integer> unauthenticatedByIp = new ConcurrentHashMap<>();
@@ -32,6 +34,8 @@ public final class Admission {
     this.clock = clock;
     this.frameBucket = configuration(limits.frames());
     this.sendBucket = configuration(limits.sends());
+    this.connects = limits.connects()
+        .map(rate -> bucket(configuration(rate), SynchronizationStrategy.LOCK_FREE)).orElse(null);
   }
 
   public static Admission systemClock(EdgeLimits limits) {
@@ -49,11 +53,15 @@ public final class Admission {
   }
 
   /**
-   * A new connection from {@code ip}, not authenticated yet. False if that address or the gateway
-   * already holds its maximum of such connections: the caller closes it. Otherwise the caller
+   * A new connection from {@code ip}, not authenticated yet. False if the gateway is accepting new
+   * connections at its highest pace ({@link EdgeLimits#connects}), or that address or the gateway
+   * already holds its maximum of such connections: the caller refuses it. Otherwise the caller
    * must {@link #releaseUnauthenticated} it exactly once (on {@code hello} or close).
    */
   public boolean admitUnauthenticated(String ip) {
+    if (connects != null && !connects.tryConsume(1)) {
+      return false;
+    }
     if (unauthenticated.incrementAndGet() > limits.maxUnauthenticated()) {
       unauthenticated.decrementAndGet();
       return false;

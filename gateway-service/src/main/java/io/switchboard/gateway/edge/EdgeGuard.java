@@ -23,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * either. A connection upgraded to a WebSocket hands its slot to the session, which releases it on
  * {@code hello} or close.
  *
- * <p>A connection over the caps is refused, and told when to come back: its request, if it arrives
+ * <p>A connection over the caps, or over the process's pace of new connections
+ * ({@code gateway.connectRate}), is refused, and told when to come back: its request, if it arrives
  * within {@link #REFUSAL_DEADLINE}, is answered {@code 503} with a {@code Retry-After} of 1 to 5 s,
  * spread at random so that the clients refused together do not return together. Answering takes a
  * refusal slot ({@link Admission#admitRefusal}); without one, the connection is closed at once. Event-loop
@@ -70,7 +71,7 @@ public final class EdgeGuard {
     long suppressed = logLimiter.acquire("edge-refused");
     if (suppressed != LogLimiter.DENIED) {
       log.atWarn().addKeyValue("ip", ip).addKeyValue("suppressed", suppressed).addKeyValue("answered", answered)
-          .log("connection refused: too many unauthenticated connections from this address or in total");
+          .log("connection refused: too many new connections per second, or unauthenticated ones from this address or in total");
     }
     if (answered) {
       track(conn, new Pending(ip, true, REFUSAL_DEADLINE));
@@ -106,7 +107,7 @@ public final class EdgeGuard {
       vertx.cancelTimer(p.deadline);
       rc.response().putHeader("Connection", "close").endHandler(v -> conn.close());
       unavailable(rc, ThreadLocalRandom.current().nextInt(MIN_RETRY_AFTER_S, MAX_RETRY_AFTER_S + 1),
-          "this gateway holds as many connections that have not said hello as it takes; retry later");
+          "this gateway takes no more new connections now; retry later");
       return;
     }
     // A WebSocket handshake keeps its deadline: it must be upgraded in time (onUpgrade stops the

@@ -5,6 +5,7 @@ import io.switchboard.common.config.ConfigSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Limits of the public edge: who may open a WebSocket, how long an upgrade may take, how many
@@ -22,6 +23,9 @@ import java.util.List;
  * @param frames frames per second and burst one connection may send
  * @param sends messages per second and burst one user may send, over all its connections on this process
  * @param maxRateLimitStrikes consecutive frames refused as {@code rate_limited} before the connection is closed (4005)
+ * @param connects new connections per second and burst this gateway process accepts, when set: a
+ *     reconnect storm (the clients of a lost gateway arriving at once) is admitted at this pace, and
+ *     the connections over it are refused as over the caps above; empty admits at any pace
  */
 public record EdgeLimits(
     List<String> allowedOrigins,
@@ -32,7 +36,8 @@ public record EdgeLimits(
     int maxConnectionsPerUser,
     Rate frames,
     Rate sends,
-    int maxRateLimitStrikes) {
+    int maxRateLimitStrikes,
+    Optional<Rate> connects) {
 
   /** A token bucket: {@code perSecond} refilled continuously, up to {@code burst}. */
   public record Rate(int perSecond, int burst) {
@@ -65,6 +70,16 @@ public record EdgeLimits(
         src.integer("gateway.maxConnectionsPerUser", 32),
         new Rate(src.integer("gateway.frameRate", 50), src.integer("gateway.frameBurst", 200)),
         new Rate(src.integer("gateway.sendRate", 20), src.integer("gateway.sendBurst", 50)),
-        src.integer("gateway.maxRateLimitStrikes", 20));
+        src.integer("gateway.maxRateLimitStrikes", 20),
+        connects(src.integer("gateway.connectRate", 0), src.integer("gateway.connectBurst", 0)));
+  }
+
+  /** {@code gateway.connectRate} 0 admits at any pace; the burst defaults to one second's worth. */
+  private static Optional<Rate> connects(int perSecond, int burst) {
+    if (perSecond < 0 || burst < 0) {
+      throw new ConfigException("gateway.connectRate and gateway.connectBurst must be 0 or more, were "
+          + perSecond + " and " + burst);
+    }
+    return perSecond == 0 ? Optional.empty() : Optional.of(new Rate(perSecond, burst == 0 ? perSecond : burst));
   }
 }

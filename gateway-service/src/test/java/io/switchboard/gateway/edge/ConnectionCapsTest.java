@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A gateway at its cap of connections that have not said hello refuses more, and tells the client
- * when to retry: {@code 503} with {@code Retry-After} of 1 to 5 s, while it has refusal slots left;
+ * A gateway at its cap of connections that have not said hello, or over its pace of new
+ * connections, refuses more, and tells the client when to retry: {@code 503} with {@code Retry-After} of 1 to 5 s, while it has refusal slots left;
  * without one, the connection is closed unanswered.
  */
 class ConnectionCapsTest {
@@ -61,13 +61,31 @@ class ConnectionCapsTest {
     assertThat(refused).isNotNull().isNotInstanceOf(UpgradeRejectedException.class);
   }
 
+  @Test
+  void overItsConnectRateAGatewayRefusesNewConnectionsWith503UntilTheBucketRefills() throws Exception {
+    int port = start(Map.of("SWITCHBOARD_GATEWAY_MAX_UNAUTHENTICATED", "100",
+        "SWITCHBOARD_GATEWAY_CONNECT_RATE", "2", "SWITCHBOARD_GATEWAY_CONNECT_BURST", "2"));
+    assertThat(connect(port)).isNull();
+    assertThat(connect(port)).isNull();
+    Throwable refused = connect(port);
+    assertThat(refused).as("the third connection within a second").isInstanceOf(UpgradeRejectedException.class);
+    assertThat(((UpgradeRejectedException) refused).getStatus()).isEqualTo(503);
+    assertThat(Integer.parseInt(((UpgradeRejectedException) refused).getHeaders().get("Retry-After"))).isBetween(1, 5);
+    Thread.sleep(600); // two per second: a token again after half a second
+    assertThat(connect(port)).as("once the bucket has refilled").isNull();
+  }
+
   /** Starts a gateway that takes one connection before hello, with {@code refusals} refusal slots. */
   private int start(int refusals) throws Exception {
+    return start(Map.of("SWITCHBOARD_GATEWAY_MAX_UNAUTHENTICATED", "1",
+        "SWITCHBOARD_GATEWAY_MAX_ANSWERED_REFUSALS", String.valueOf(refusals)));
+  }
+
+  private int start(Map<String, String> limits) throws Exception {
     int port = freePort();
     Map<String, String> env = new HashMap<>(Map.of("SWITCHBOARD_GATEWAY_HOST", "127.0.0.1",
-        "SWITCHBOARD_GATEWAY_PORT", String.valueOf(port), "SWITCHBOARD_AUTH_DEV_TOKENS", "true",
-        "SWITCHBOARD_GATEWAY_MAX_UNAUTHENTICATED", "1",
-        "SWITCHBOARD_GATEWAY_MAX_ANSWERED_REFUSALS", String.valueOf(refusals)));
+        "SWITCHBOARD_GATEWAY_PORT", String.valueOf(port), "SWITCHBOARD_AUTH_DEV_TOKENS", "true"));
+    env.putAll(limits);
     gateway = new GatewayService(new ConfigSource(new JsonObject(), env))
         .deploy(TestServiceContext.local(vertx, System::currentTimeMillis)).await();
     client = vertx.createWebSocketClient();
