@@ -33,6 +33,9 @@ public final class HazelcastConfigFactory {
         String.valueOf(Math.max(1, options.heartbeatInterval().toSeconds())));
     config.setProperty("hazelcast.max.no.heartbeat.seconds",
         String.valueOf(Math.max(2, options.maxNoHeartbeat().toSeconds())));
+    // An operation on a partition whose owner just left (Vert.x's look-up of where an event-bus
+    // address lives) is retried until the partition is promoted: every 100 ms rather than every 500.
+    config.setProperty("hazelcast.invocation.retry.pause.millis", "100");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "2");
     // Members on one host listed without a port are probed on this many consecutive ports.
