@@ -34,7 +34,7 @@ class ConfigSourceTest {
     assertThat(cluster.port()).isEqualTo(7000);
     assertThat(cluster.members()).containsExactly("a", "b");
     assertThat(cluster.bindHost()).isEqualTo("127.0.0.1");
-    assertThat(cluster.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(cluster.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(5));
     assertThat(cluster.eventBusPort()).as("a fixed port a firewall rule can name").isEqualTo(5801);
   }
 
