@@ -1,5 +1,7 @@
 package io.switchboard.common.cluster;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -9,6 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Joins the cluster as a Hazelcast lite member: a member that owns no partitions, so that its
@@ -27,8 +33,6 @@ import java.util.UUID;
 public final class LiteMember {
 
   private static final Logger log = LoggerFactory.getLogger(LiteMember.class);
-  private static final long POLL_MILLIS = 50;
-
   private final HazelcastInstance instance;
 
   private LiteMember(HazelcastInstance instance) {
@@ -45,35 +49,45 @@ public final class LiteMember {
     config.setLiteMember(true);
     config.getMemberAttributeConfig().setAttribute(HazelcastClusterView.VERTX_NODE_ID, UUID.randomUUID().toString());
     HazelcastInstance instance = Hazelcast.newHazelcastInstance(config);
-    long deadline = System.nanoTime() + wait.toNanos();
-    boolean logged = false;
-    while (!hasDataMember(instance)) {
-      if (System.nanoTime() - deadline > 0) {
-        instance.getLifecycleService().terminate();
-        throw new IllegalStateException("no data member (history or presence service) joined the cluster within "
-            + wait.toMillis() + " ms (cluster.dataMemberWaitMs); gateways and room services are lite members and cannot run without one");
+    CompletableFuture<Void> dataMember = new CompletableFuture<>();
+    UUID listener = instance.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        if (!event.getMember().isLiteMember()) {
+          dataMember.complete(null);
+        }
       }
-      if (!logged) {
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+      }
+    });
+    try {
+      if (!hasDataMember(instance)) { // one may have joined before the listener was registered
         log.atInfo().addKeyValue("waitMs", wait.toMillis())
             .log("waiting for a data member (history or presence service): lite members cannot hold the event-bus registrations");
-        logged = true;
+        dataMember.get(wait.toMillis(), TimeUnit.MILLISECONDS);
       }
-      sleep();
+      return new LiteMember(instance);
+    } catch (TimeoutException e) {
+      instance.getLifecycleService().terminate();
+      throw new IllegalStateException("no data member (history or presence service) joined the cluster within "
+          + wait.toMillis() + " ms (cluster.dataMemberWaitMs); gateways and room services are lite members and cannot run without one");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      instance.getLifecycleService().terminate();
+      throw new IllegalStateException("interrupted while waiting for a data member", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      if (instance.getLifecycleService().isRunning()) {
+        instance.getCluster().removeMembershipListener(listener);
+      }
     }
-    return new LiteMember(instance);
   }
 
   static boolean hasDataMember(HazelcastInstance instance) {
     return instance.getCluster().getMembers().stream().anyMatch(m -> !m.isLiteMember());
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(POLL_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a data member", e);
-    }
   }
 
   public HazelcastClusterManager clusterManager() {
